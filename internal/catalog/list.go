@@ -1,0 +1,252 @@
+package catalog
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/chief-hq/chief/internal/apperr"
+	"github.com/chief-hq/chief/internal/db"
+)
+
+// Query filters, sorts and pages a catalog listing. Empty fields do not
+// filter. Pages use Offset (web pages, which show page numbers) or Cursor
+// (the API, which stays stable while entities are added).
+type Query struct {
+	Kind      string `json:"kind"`
+	Type      string `json:"type"`
+	Owner     string `json:"owner"`
+	Lifecycle string `json:"lifecycle"`
+	Tag       string `json:"tag"`
+	Namespace string `json:"namespace"`
+	// Search matches name, title and description, without regard to case.
+	Search string `json:"q"`
+	// Orphaned, when true, keeps only orphaned entities.
+	Orphaned bool `json:"orphaned"`
+	// Sort is name, kind, type, owner, lifecycle or updated; a leading "-"
+	// sorts descending.
+	Sort   string `json:"sort"`
+	Limit  int    `json:"limit"`
+	Offset int    `json:"offset"`
+	Cursor string `json:"cursor"`
+}
+
+var sortColumns = map[string]string{
+	"name": "name", "kind": "kind", "type": "spec_type", "owner": "owner_ref",
+	"lifecycle": "lifecycle", "updated": "updated_at",
+}
+
+// MaxLimit is the largest page.
+const MaxLimit = 500
+
+// Validate fills defaults and checks the values.
+func (q *Query) Validate() error {
+	if q.Limit == 0 {
+		q.Limit = 50
+	}
+	if q.Limit < 1 || q.Limit > MaxLimit {
+		return apperr.Field("limit", "must be between 1 and %d", MaxLimit)
+	}
+	if q.Offset < 0 {
+		return apperr.Field("offset", "must not be negative")
+	}
+	if q.Sort == "" {
+		q.Sort = "name"
+	}
+	if _, ok := sortColumns[strings.TrimPrefix(q.Sort, "-")]; !ok {
+		return apperr.Field("sort", "unknown sort %q: use name, kind, type, owner, lifecycle or updated, with - for descending", q.Sort)
+	}
+	if q.Kind != "" {
+		k, ok := KindByName(q.Kind)
+		if !ok {
+			return apperr.Field("kind", "unknown kind %q: use one of %s", q.Kind, kindNames())
+		}
+		q.Kind = k.Name
+	}
+	if q.Offset > 0 && q.Cursor != "" {
+		return apperr.Field("cursor", "use either offset or cursor, not both")
+	}
+	return nil
+}
+
+// Page is one page of a listing.
+type Page struct {
+	Items []Record `json:"items"`
+	// Total counts every entity that matches, on all pages.
+	Total int `json:"total"`
+	// NextCursor fetches the next page; empty on the last.
+	NextCursor string `json:"nextCursor,omitempty"`
+}
+
+type cursor struct {
+	Value any   `json:"v"`
+	ID    int64 `json:"id"`
+}
+
+// List returns a page of entities matching q. It returns invalid for a bad
+// query or cursor.
+func (s *Store) List(ctx context.Context, q Query) (Page, error) {
+	if err := q.Validate(); err != nil {
+		return Page{}, err
+	}
+	where, args := q.where()
+	desc := strings.HasPrefix(q.Sort, "-")
+	col := sortColumns[strings.TrimPrefix(q.Sort, "-")]
+
+	var page Page
+	countSQL := `SELECT COUNT(*) FROM entities` + where
+	if err := s.db.Read().QueryRowContext(ctx, countSQL, args...).Scan(&page.Total); err != nil {
+		return Page{}, fmt.Errorf("count entities: %w", err)
+	}
+
+	conds := where
+	if q.Cursor != "" {
+		c, err := decodeCursor(q.Cursor, col)
+		if err != nil {
+			return Page{}, err
+		}
+		op := ">"
+		if desc {
+			op = "<"
+		}
+		args = append(args, c.Value, c.ID)
+		cond := fmt.Sprintf("(%s, id) %s ($%d, $%d)", col, op, len(args)-1, len(args))
+		if conds == "" {
+			conds = " WHERE " + cond
+		} else {
+			conds += " AND " + cond
+		}
+	}
+	dir := "ASC"
+	if desc {
+		dir = "DESC"
+	}
+	args = append(args, q.Limit+1, q.Offset)
+	listSQL := fmt.Sprintf(`SELECT %s FROM entities%s ORDER BY %s %s, id %s LIMIT $%d OFFSET $%d`,
+		recordColumns, conds, col, dir, dir, len(args)-1, len(args))
+	rows, err := s.db.Read().QueryContext(ctx, listSQL, args...)
+	if err != nil {
+		return Page{}, fmt.Errorf("list entities: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanRecord(rows)
+		if err != nil {
+			return Page{}, err
+		}
+		page.Items = append(page.Items, r)
+	}
+	if err := rows.Err(); err != nil {
+		return Page{}, err
+	}
+	if len(page.Items) > q.Limit {
+		page.Items = page.Items[:q.Limit]
+		last := page.Items[len(page.Items)-1]
+		page.NextCursor = encodeCursor(cursor{Value: sortValue(last, col), ID: last.ID})
+	}
+	if page.Items == nil {
+		page.Items = []Record{}
+	}
+	return page, nil
+}
+
+func (q *Query) where() (string, []any) {
+	var conds []string
+	var args []any
+	add := func(cond string, vals ...any) {
+		for range vals {
+			cond = strings.Replace(cond, "?", fmt.Sprintf("$%d", len(args)+1), 1)
+			args = append(args, vals[0])
+			vals = vals[1:]
+		}
+		conds = append(conds, cond)
+	}
+	if q.Kind != "" {
+		add("kind = ?", q.Kind)
+	} else {
+		add("kind <> ?", "Location")
+	}
+	if q.Type != "" {
+		add("spec_type = ?", q.Type)
+	}
+	if q.Lifecycle != "" {
+		add("lifecycle = ?", q.Lifecycle)
+	}
+	if q.Namespace != "" {
+		add("namespace = ?", q.Namespace)
+	}
+	if q.Owner != "" {
+		key := lower(q.Owner)
+		if ref, err := ParseRef(q.Owner, "Group", DefaultNamespace); err == nil {
+			key = ref.Key()
+		}
+		add("owner_ref = ?", key)
+	}
+	if q.Tag != "" {
+		add("id IN (SELECT entity_id FROM entity_tags WHERE tag = ?)", q.Tag)
+	}
+	if q.Orphaned {
+		add("orphaned = ?", true)
+	}
+	if s := strings.TrimSpace(q.Search); s != "" {
+		p := "%" + db.EscapeLike(lower(s)) + "%"
+		add(`(lower(name) LIKE ? ESCAPE '\' OR lower(title) LIKE ? ESCAPE '\' OR lower(description) LIKE ? ESCAPE '\')`, p, p, p)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+func sortValue(r Record, col string) any {
+	e := &r.Entity
+	switch col {
+	case "kind":
+		return e.Kind
+	case "spec_type":
+		return e.Text("type")
+	case "lifecycle":
+		return e.Text("lifecycle")
+	case "owner_ref":
+		if ref, err := ParseRef(e.Text("owner"), "Group", e.Ref().Namespace); err == nil {
+			return ref.Key()
+		}
+		return ""
+	case "updated_at":
+		return r.UpdatedAt.Format(time.RFC3339)
+	default:
+		return e.Metadata.Name
+	}
+}
+
+func encodeCursor(c cursor) string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s, col string) (cursor, error) {
+	bad := apperr.Field("cursor", "is not a cursor from this listing; start again without it")
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return cursor{}, bad
+	}
+	var c cursor
+	if err := json.Unmarshal(b, &c); err != nil {
+		return cursor{}, bad
+	}
+	v, ok := c.Value.(string)
+	if !ok {
+		return cursor{}, bad
+	}
+	if col == "updated_at" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return cursor{}, bad
+		}
+		c.Value = t.UTC()
+	}
+	return c, nil
+}

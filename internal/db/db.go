@@ -1,0 +1,168 @@
+// Package db opens Chief's database, SQLite or PostgreSQL, applies the
+// embedded migrations and hands out transactions. It is the one place that
+// knows which engine is underneath; the areas write SQL both engines accept.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the pure-Go "sqlite" driver
+)
+
+// Dialect names the SQL engine underneath.
+type Dialect string
+
+// The supported engines.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is an open database. Writes go through Write, which on SQLite uses the
+// one writer connection; reads use Read, which may run in parallel.
+type DB struct {
+	Dialect Dialect
+	// Path is the SQLite file, empty for PostgreSQL.
+	Path  string
+	read  *sql.DB
+	write *sql.DB
+}
+
+// Open connects to databaseURL when it is a postgres:// URL, and otherwise to
+// the SQLite file chief.db inside dataDir (created if missing).
+func Open(ctx context.Context, dataDir, databaseURL string) (*DB, error) {
+	if databaseURL != "" {
+		return openPostgres(ctx, databaseURL)
+	}
+	return openSQLite(ctx, dataDir)
+}
+
+func openPostgres(ctx context.Context, databaseURL string) (*DB, error) {
+	if !strings.HasPrefix(databaseURL, "postgres://") && !strings.HasPrefix(databaseURL, "postgresql://") {
+		return nil, fmt.Errorf("database URL %q: want a postgres:// URL (leave it empty for SQLite)", redact(databaseURL))
+	}
+	pool, err := sql.Open("pgx", databaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("open PostgreSQL: %w", err)
+	}
+	pool.SetMaxOpenConns(20)
+	pool.SetMaxIdleConns(10)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	if err := pool.PingContext(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to PostgreSQL at %s: %w", redact(databaseURL), err)
+	}
+	return &DB{Dialect: Postgres, read: pool, write: pool}, nil
+}
+
+func openSQLite(ctx context.Context, dataDir string) (*DB, error) {
+	if dataDir == "" {
+		return nil, errors.New("no data folder given for the SQLite database")
+	}
+	if err := os.MkdirAll(dataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("create data folder: %w", err)
+	}
+	path := filepath.Join(dataDir, "chief.db")
+	// journal_mode(WAL): readers never block the writer and a crash loses no
+	// committed transaction.
+	// synchronous(FULL): a commit is on disk before it is acknowledged.
+	// foreign_keys(1): SQLite leaves them off unless asked.
+	// busy_timeout(10000): wait for a lock instead of failing at once, so a
+	// CLI command can write while the server runs.
+	// _time_format=sqlite: times are written as text that sorts in time order.
+	common := "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_time_format=sqlite"
+	// _txlock=immediate: a write transaction takes the write lock when it
+	// begins, so two writers queue instead of deadlocking on an upgrade.
+	write, err := sql.Open("sqlite", "file:"+path+"?"+common+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open SQLite: %w", err)
+	}
+	// One writer connection: SQLite allows one writer at a time anyway, and
+	// queueing in Go is cheaper than retrying on SQLITE_BUSY.
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	if err := write.PingContext(ctx); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open SQLite file %s: %w", path, err)
+	}
+	read, err := sql.Open("sqlite", "file:"+path+"?"+common+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open SQLite: %w", err)
+	}
+	read.SetMaxOpenConns(8)
+	read.SetMaxIdleConns(8)
+	return &DB{Dialect: SQLite, Path: path, read: read, write: write}, nil
+}
+
+// Close closes both pools.
+func (d *DB) Close() error {
+	err := d.write.Close()
+	if d.read != d.write {
+		err = errors.Join(err, d.read.Close())
+	}
+	return err
+}
+
+// Read returns the pool for queries that change nothing.
+func (d *DB) Read() *sql.DB { return d.read }
+
+// Stats returns the pool statistics of the writer and reader pools.
+func (d *DB) Stats() (write, read sql.DBStats) { return d.write.Stats(), d.read.Stats() }
+
+// Write runs fn in a write transaction, committing when fn returns nil and
+// rolling back otherwise.
+func (d *DB) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := d.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Ping checks that the database answers.
+func (d *DB) Ping(ctx context.Context) error { return d.read.PingContext(ctx) }
+
+// Now is the time Chief stores for "now": UTC, whole seconds, so that the
+// text SQLite keeps sorts in time order and both engines return the same
+// value.
+func Now() time.Time { return time.Now().UTC().Truncate(time.Second) }
+
+// IsUniqueViolation reports whether err comes from a unique constraint.
+func IsUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505")
+}
+
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
+}
+
+// EscapeLike escapes LIKE wildcards in s; use it with `LIKE $n ESCAPE '\'`,
+// which both engines read the same way.
+func EscapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

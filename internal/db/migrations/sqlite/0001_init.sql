@@ -1,0 +1,96 @@
+-- Users, sessions, API tokens, the audit log and the software catalog.
+CREATE TABLE users (
+    id            INTEGER PRIMARY KEY,
+    email         TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    role          TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'admin')),
+    disabled_at   TIMESTAMP,
+    created_at    TIMESTAMP NOT NULL
+);
+
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at TIMESTAMP NOT NULL,
+    expires_at TIMESTAMP NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+
+CREATE TABLE api_tokens (
+    id           INTEGER PRIMARY KEY,
+    user_id      INTEGER NOT NULL REFERENCES users(id),
+    name         TEXT NOT NULL,
+    token_hash   TEXT NOT NULL UNIQUE,
+    scope        TEXT NOT NULL CHECK (scope IN ('read', 'write')),
+    created_at   TIMESTAMP NOT NULL,
+    last_used_at TIMESTAMP,
+    revoked_at   TIMESTAMP
+);
+
+CREATE TABLE setup_tokens (
+    token_hash TEXT PRIMARY KEY,
+    created_at TIMESTAMP NOT NULL
+);
+
+CREATE TABLE audit_log (
+    id          INTEGER PRIMARY KEY,
+    at          TIMESTAMP NOT NULL,
+    actor       TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    record_type TEXT NOT NULL,
+    record_id   TEXT NOT NULL,
+    changes     TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX audit_log_at ON audit_log(at);
+CREATE INDEX audit_log_record ON audit_log(record_type, record_id);
+CREATE INDEX audit_log_actor ON audit_log(actor);
+
+CREATE TABLE entities (
+    id          INTEGER PRIMARY KEY,
+    ref         TEXT NOT NULL UNIQUE,
+    kind        TEXT NOT NULL,
+    namespace   TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    api_version TEXT NOT NULL,
+    title       TEXT NOT NULL DEFAULT '',
+    description TEXT NOT NULL DEFAULT '',
+    spec_type   TEXT NOT NULL DEFAULT '',
+    lifecycle   TEXT NOT NULL DEFAULT '',
+    owner_ref   TEXT NOT NULL DEFAULT '',
+    labels      TEXT NOT NULL DEFAULT '{}',
+    annotations TEXT NOT NULL DEFAULT '{}',
+    tags        TEXT NOT NULL DEFAULT '[]',
+    links       TEXT NOT NULL DEFAULT '[]',
+    spec        TEXT NOT NULL DEFAULT '{}',
+    location    TEXT NOT NULL DEFAULT '',
+    origin      TEXT NOT NULL DEFAULT '',
+    orphaned    BOOLEAN NOT NULL DEFAULT FALSE,
+    hash        TEXT NOT NULL,
+    created_at  TIMESTAMP NOT NULL,
+    updated_at  TIMESTAMP NOT NULL
+);
+CREATE INDEX entities_name ON entities(name, id);
+CREATE INDEX entities_kind ON entities(kind, name, id);
+CREATE INDEX entities_owner ON entities(owner_ref);
+CREATE INDEX entities_type ON entities(spec_type);
+CREATE INDEX entities_lifecycle ON entities(lifecycle);
+CREATE INDEX entities_origin ON entities(origin);
+
+CREATE TABLE entity_tags (
+    entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    tag       TEXT NOT NULL,
+    PRIMARY KEY (entity_id, tag)
+);
+CREATE INDEX entity_tags_tag ON entity_tags(tag);
+
+-- Each relation is stored in both directions; origin_id is the entity whose
+-- descriptor declared it, so an update replaces exactly its own relations.
+CREATE TABLE relations (
+    origin_id  INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    source_ref TEXT NOT NULL,
+    type       TEXT NOT NULL,
+    target_ref TEXT NOT NULL
+);
+CREATE INDEX relations_source ON relations(source_ref);
+CREATE INDEX relations_target ON relations(target_ref);
+CREATE INDEX relations_origin ON relations(origin_id);
