@@ -116,8 +116,9 @@ func (d *DB) Close() error {
 // Read returns the pool for queries that change nothing.
 func (d *DB) Read() *sql.DB { return d.read }
 
-// Stats returns the pool statistics of the writer and reader pools.
-func (d *DB) Stats() (write, read sql.DBStats) { return d.write.Stats(), d.read.Stats() }
+// Pools returns the writer and reader pools, for pool metrics. On
+// PostgreSQL both are the same pool.
+func (d *DB) Pools() (write, read *sql.DB) { return d.write, d.read }
 
 // Write runs fn in a write transaction, committing when fn returns nil and
 // rolling back otherwise.

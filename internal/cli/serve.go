@@ -1,0 +1,125 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/chief-hq/chief/internal/audit"
+	"github.com/chief-hq/chief/internal/demo"
+	"github.com/chief-hq/chief/internal/web"
+)
+
+func (a *app) serveCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the web server and API",
+		Long: `Run Chief's web pages and JSON API.
+
+On first start with no users, serve prints a one-time link to create the
+first admin. With --demo it loads a sample company into a fresh temporary
+database (unless --data or --database-url is given) and prints the demo
+admin's email and password.`,
+		Args: cobra.NoArgs,
+		RunE: a.serve,
+	}
+	cmd.Flags().String("addr", "127.0.0.1:8080", "address to listen on; port 0 picks a free one (env CHIEF_ADDR)")
+	cmd.Flags().String("base-url", "", "public address of Chief for printed links (env CHIEF_BASE_URL)")
+	cmd.Flags().Bool("demo", false, "load demo data and create a demo admin")
+	addDatabaseFlags(cmd.Flags())
+	return cmd
+}
+
+func (a *app) serve(cmd *cobra.Command, _ []string) error {
+	started := time.Now()
+	ctx := cmd.Context()
+	c, err := a.loadConfig(cmd)
+	if err != nil {
+		return err
+	}
+	isDemo, _ := cmd.Flags().GetBool("demo")
+	if isDemo && !cmd.Flags().Changed("data") && a.getenv("CHIEF_DATA") == "" && c.DatabaseURL == "" {
+		dir, err := os.MkdirTemp("", "chief-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		c.Data = dir
+	}
+	log := a.logger(c)
+	d, err := openDB(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", c.Addr, err)
+	}
+	base := c.BaseURL
+	if base == "" {
+		base = "http://" + ln.Addr().String()
+	}
+
+	srv, err := web.New(web.Options{DB: d, Logger: log, Version: version()})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if isDemo {
+		login, err := demo.Load(audit.WithActor(ctx, audit.Actor{Name: "demo"}), d)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("load demo data: %w", err)
+		}
+		fmt.Fprintf(a.stdout, "Demo data loaded: %s.\n", demo.Company)
+		if login.Password != "" {
+			fmt.Fprintf(a.stdout, "Sign in as %s with password %s\n", login.Email, login.Password)
+		} else {
+			fmt.Fprintf(a.stdout, "Demo admin %s exists already; sign in with the password printed when it was created.\n", login.Email)
+		}
+	}
+	if secret, err := srv.SetupToken(ctx); err != nil {
+		ln.Close()
+		return err
+	} else if secret != "" {
+		fmt.Fprintf(a.stdout, "No users yet. Create the first admin at %s/setup?token=%s\n", base, secret)
+	}
+
+	httpSrv := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          nil,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- httpSrv.Serve(ln) }()
+	log.Info("ready", "addr", ln.Addr().String(), "database", string(d.Dialect), "startup_ms", time.Since(started).Milliseconds())
+	fmt.Fprintf(a.stdout, "Chief is listening on %s\n", base)
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := httpSrv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,73 @@
+// Package web serves Chief's pages and its JSON API over one ServeMux. Every
+// route is listed in routes.go.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/chief-hq/chief/internal/audit"
+	"github.com/chief-hq/chief/internal/auth"
+	"github.com/chief-hq/chief/internal/catalog"
+	"github.com/chief-hq/chief/internal/db"
+)
+
+// Server holds what the handlers need. Build it with New.
+type Server struct {
+	db      *db.DB
+	catalog *catalog.Store
+	auth    *auth.Store
+	audit   *audit.Store
+	log     *slog.Logger
+	limiter *auth.LoginLimiter
+	views   *views
+	metrics *metrics
+	version string
+}
+
+// Options are the dependencies of a Server.
+type Options struct {
+	DB      *db.DB
+	Logger  *slog.Logger
+	Version string
+}
+
+// New builds a server and parses its templates; a missing or broken
+// template stops start-up.
+func New(o Options) (*Server, error) {
+	v, err := parseViews()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		db:      o.DB,
+		catalog: catalog.NewStore(o.DB),
+		auth:    auth.NewStore(o.DB),
+		audit:   audit.NewStore(o.DB),
+		log:     o.Logger,
+		// Five wrong passwords per account, fifty per address, per 15 minutes.
+		limiter: auth.NewLoginLimiter(15*60*1e9, 5, 50),
+		views:   v,
+		version: o.Version,
+	}
+	s.metrics = newMetrics(o.DB)
+	return s, nil
+}
+
+// Handler returns the whole HTTP surface with its middleware.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	s.routes(mux)
+	var h http.Handler = mux
+	h = s.authenticate(h)
+	h = http.NewCrossOriginProtection().Handler(h)
+	h = s.observe(h)
+	return h
+}
+
+// SetupToken returns a one-time secret for the first-admin setup page when
+// no user exists, and "" otherwise.
+func (s *Server) SetupToken(ctx context.Context) (string, error) {
+	return s.auth.NewSetupToken(ctx)
+}
