@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/chief-hq/chief/internal/apperr"
 	"github.com/chief-hq/chief/internal/db"
@@ -56,7 +57,10 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Entry, int64, error) {
 	}
 	if f.Actor != "" {
 		if prefix, ok := strings.CutSuffix(f.Actor, "*"); ok {
-			add(`actor LIKE ? ESCAPE '\'`, db.EscapeLike(prefix)+"%")
+			// substr compares with case on both engines; LIKE would not on
+			// SQLite.
+			args = append(args, utf8.RuneCountInString(prefix))
+			add(fmt.Sprintf("substr(actor, 1, $%d) = ?", len(args)), prefix)
 		} else {
 			add("actor = ?", f.Actor)
 		}

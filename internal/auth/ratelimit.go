@@ -15,12 +15,14 @@ type LoginLimiter struct {
 	perAccount int
 	perAddress int
 	failures   map[string][]time.Time
+	swept      time.Time
 	now        func() time.Time
 }
 
 // NewLoginLimiter allows perAccount failures per account and perAddress per
-// client address within window.
+// client address within window. Limits below one count as one.
 func NewLoginLimiter(window time.Duration, perAccount, perAddress int) *LoginLimiter {
+	perAccount, perAddress = max(perAccount, 1), max(perAddress, 1)
 	return &LoginLimiter{window: window, perAccount: perAccount, perAddress: perAddress,
 		failures: map[string][]time.Time{}, now: time.Now}
 }
@@ -38,7 +40,8 @@ func (l *LoginLimiter) Allowed(account, address string) (bool, time.Duration) {
 	}{{"a:" + account, l.perAccount}, {"i:" + address, l.perAddress}} {
 		recent := l.prune(k.key, now)
 		if len(recent) >= k.limit {
-			if w := recent[0].Add(l.window).Sub(now); w > wait {
+			// Allowed again once all but limit-1 failures have expired.
+			if w := recent[len(recent)-k.limit].Add(l.window).Sub(now); w > wait {
 				wait = w
 			}
 		}
@@ -54,7 +57,10 @@ func (l *LoginLimiter) Failed(account, address string) {
 	for _, key := range []string{"a:" + account, "i:" + address} {
 		l.failures[key] = append(l.prune(key, now), now)
 	}
-	if len(l.failures) > 100_000 {
+	// Sweep expired keys now and then, not on every call, so that many
+	// addresses cannot make each failure cost a full scan.
+	if len(l.failures) > 100_000 && now.Sub(l.swept) > time.Minute {
+		l.swept = now
 		for k := range l.failures {
 			l.prune(k, now)
 		}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/chief-hq/chief/internal/apperr"
 	"github.com/chief-hq/chief/internal/audit"
@@ -54,7 +55,7 @@ func (n *NewToken) Validate() error {
 	if n.Name == "" {
 		return apperr.Field("name", "is required: say what the token is for, e.g. \"ci\"")
 	}
-	if len(n.Name) > 100 {
+	if utf8.RuneCountInString(n.Name) > 100 {
 		return apperr.Field("name", "must be at most 100 characters")
 	}
 	if n.Scope == "" {
