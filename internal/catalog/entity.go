@@ -42,7 +42,7 @@ type Link struct {
 }
 
 // Ref returns the entity's reference.
-func (e *Entity) Ref() Ref {
+func (e Entity) Ref() Ref {
 	ns := e.Metadata.Namespace
 	if ns == "" {
 		ns = DefaultNamespace
@@ -51,13 +51,13 @@ func (e *Entity) Ref() Ref {
 }
 
 // Text returns a string spec field, "" when absent.
-func (e *Entity) Text(field string) string {
+func (e Entity) Text(field string) string {
 	s, _ := e.Spec[field].(string)
 	return s
 }
 
 // List returns a list spec field, nil when absent.
-func (e *Entity) List(field string) []string {
+func (e Entity) List(field string) []string {
 	raw, _ := e.Spec[field].([]any)
 	out := make([]string, 0, len(raw))
 	for _, v := range raw {
@@ -69,14 +69,14 @@ func (e *Entity) List(field string) []string {
 }
 
 // Profile returns a field of spec.profile (Groups and Users).
-func (e *Entity) Profile(field string) string {
+func (e Entity) Profile(field string) string {
 	p, _ := e.Spec["profile"].(map[string]any)
 	s, _ := p[field].(string)
 	return s
 }
 
 // DisplayName is the title, the profile's display name, or the name.
-func (e *Entity) DisplayName() string {
+func (e Entity) DisplayName() string {
 	if e.Metadata.Title != "" {
 		return e.Metadata.Title
 	}
@@ -102,7 +102,7 @@ type Relation struct {
 // Declared returns the relations the entity's spec declares, each with its
 // inverse (from the target back to this entity). References that do not
 // parse are left out; Validate reports them.
-func (e *Entity) Declared() []Relation {
+func (e Entity) Declared() []Relation {
 	kind, ok := KindByName(e.Kind)
 	if !ok {
 		return nil

@@ -16,6 +16,9 @@ func (s *Server) entityNewForm(w http.ResponseWriter, r *http.Request) error {
 	f := newEntityForm(kind)
 	f.Action = "/catalog/new?kind=" + strings.ToLower(kind.Name)
 	f.Back = "/catalog"
+	if err := s.suggest(r.Context(), f); err != nil {
+		return err
+	}
 	return s.render(w, r, "entity_form", "New "+kind.Name, "catalog", f)
 }
 
@@ -32,6 +35,9 @@ func (s *Server) entityCreate(w http.ResponseWriter, r *http.Request) error {
 	f.Back = "/catalog"
 	rec, err := s.catalog.Create(r.Context(), f.read(r.PostForm))
 	if f.setError(err) {
+		if err := s.suggest(r.Context(), f); err != nil {
+			return err
+		}
 		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "entity_form", "New "+kind.Name, "catalog", f)
 	}
 	if err != nil {
@@ -51,6 +57,9 @@ func (s *Server) entityEditForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := editForm(rec)
+	if err := s.suggest(r.Context(), f); err != nil {
+		return err
+	}
 	return s.render(w, r, "entity_form", "Edit "+rec.Entity.DisplayName(), "catalog", f)
 }
 
@@ -83,6 +92,9 @@ func (s *Server) entityEdit(w http.ResponseWriter, r *http.Request) error {
 	posted.Set("metadata.namespace", rec.Entity.Metadata.Namespace)
 	updated, err := s.catalog.Update(r.Context(), ref, f.read(posted))
 	if f.setError(err) {
+		if err := s.suggest(r.Context(), f); err != nil {
+			return err
+		}
 		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "entity_form", "Edit "+rec.Entity.DisplayName(), "catalog", f)
 	}
 	if err != nil {

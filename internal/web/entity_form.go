@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -22,12 +23,15 @@ type entityForm struct {
 	// Extra keeps spec fields the form does not show, so editing keeps them.
 	Extra map[string]any
 	Back  string
+	// Suggest offers values for spec inputs, by input name.
+	Suggest map[string][]string
 }
 
 // field is one spec input of the form.
 type formField struct {
 	Name, Label, Help, Value, Error string
 	Multiline, Required             bool
+	Suggest                         []string
 }
 
 // SpecFields lists the kind's spec inputs with their values and errors.
@@ -43,7 +47,8 @@ func (f *entityForm) SpecFields() []formField {
 		}
 		key := "spec." + sf.Name
 		out = append(out, formField{Name: key, Label: sf.Name, Help: sf.Help, Value: f.Values[key], Error: f.Errors[key],
-			Multiline: sf.Shape == catalog.List || sf.Name == "definition", Required: sf.Required && sf.Shape != catalog.List})
+			Multiline: sf.Shape == catalog.List || sf.Name == "definition", Required: sf.Required && sf.Shape != catalog.List,
+			Suggest: f.Suggest[key]})
 	}
 	return out
 }
@@ -236,4 +241,27 @@ func refFromPath(r *http.Request) (catalog.Ref, error) {
 		return catalog.Ref{}, apperr.New(apperr.NotFound, "unknown kind %q", r.PathValue("kind"))
 	}
 	return catalog.Ref{Kind: kind.Name, Namespace: r.PathValue("namespace"), Name: r.PathValue("name")}, nil
+}
+
+// suggest fills the values the form offers for owner, system, domain, type
+// and lifecycle, from what the catalog holds.
+func (s *Server) suggest(ctx context.Context, f *entityForm) error {
+	facets, err := s.catalog.Facets(ctx)
+	if err != nil {
+		return err
+	}
+	f.Suggest = map[string][]string{
+		"spec.lifecycle": {"production", "experimental", "deprecated"},
+		"spec.type":      facets.Types,
+	}
+	for input, kind := range map[string]string{"spec.owner": "Group", "spec.system": "System", "spec.domain": "Domain", "spec.parent": "Group"} {
+		p, err := s.catalog.List(ctx, catalog.Query{Kind: kind, Limit: catalog.MaxLimit})
+		if err != nil {
+			return err
+		}
+		for _, r := range p.Items {
+			f.Suggest[input] = append(f.Suggest[input], r.Entity.Ref().Short(kind))
+		}
+	}
+	return nil
 }

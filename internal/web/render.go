@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"encoding/json"
 	"embed"
 	"fmt"
 	"html/template"
@@ -126,13 +127,14 @@ var funcs = template.FuncMap{
 	"query":     withQuery,
 	"kinds":     func() []catalog.KindDef { return catalog.Kinds },
 	"dict":      dict,
+	"list":      func(items ...string) []string { return items },
 	"pct": func(part, whole int) int {
 		if whole == 0 {
 			return 0
 		}
 		return part * 100 / whole
 	},
-	"json": func(v any) string { return fmt.Sprint(v) },
+	"value": auditValue,
 }
 
 // entityURL is the page of an entity.
@@ -214,4 +216,18 @@ func staticFiles() http.Handler {
 		}
 		fsrv.ServeHTTP(w, r)
 	}))
+}
+
+// auditValue shows a changed value briefly: strings as they are, anything
+// else as JSON, cut at 160 characters.
+func auditValue(v any) string {
+	s, ok := v.(string)
+	if !ok {
+		b, _ := json.Marshal(v)
+		s = string(b)
+	}
+	if r := []rune(s); len(r) > 160 {
+		return string(r[:159]) + "…"
+	}
+	return s
 }
