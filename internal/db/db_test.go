@@ -87,3 +87,18 @@ func TestBackupSQLite(t *testing.T) {
 		t.Errorf("got %q in the backup, want %q", hash, "kept")
 	}
 }
+
+func TestStatusOfFreshDatabase(t *testing.T) {
+	d, err := db.Open(context.Background(), t.TempDir(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	n, err := d.Pending(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		t.Error("got 0 pending migrations on a fresh database, want all of them")
+	}
+}

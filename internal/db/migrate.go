@@ -31,8 +31,9 @@ func (d *DB) Migrations(ctx context.Context) ([]Migration, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := d.ensureMigrationTable(ctx); err != nil {
-		return nil, err
+	exists, err := d.migrationTableExists(ctx)
+	if err != nil || !exists {
+		return all, err
 	}
 	rows, err := d.read.QueryContext(ctx, `SELECT version, applied_at FROM schema_migrations`)
 	if err != nil {
@@ -120,6 +121,20 @@ func (d *DB) Pending(ctx context.Context) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// migrationTableExists looks without writing, so that status and readiness
+// checks never wait for the writer.
+func (d *DB) migrationTableExists(ctx context.Context) (bool, error) {
+	q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`
+	if d.Dialect == Postgres {
+		q = `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_migrations'`
+	}
+	var n int
+	if err := d.read.QueryRowContext(ctx, q).Scan(&n); err != nil {
+		return false, fmt.Errorf("look for schema_migrations: %w", err)
+	}
+	return n > 0, nil
 }
 
 func (d *DB) ensureMigrationTable(ctx context.Context) error {
