@@ -605,9 +605,10 @@ func TestStoreListCursor(t *testing.T) {
 		for _, i := range order {
 			mustCreate(t, s, component(fmt.Sprintf("svc-%03d", i), types[i%len(types)], lifecycles[i%len(lifecycles)], owners[i%len(owners)]))
 		}
-		// Some updated a second later, so that update times differ and tie.
+		// A third updated a second later, so that update times differ and
+		// tie, and pages sorted by update end on updated entities.
 		time.Sleep(1100 * time.Millisecond)
-		for i := 0; i < n; i += 7 {
+		for i := 0; i < n; i += 3 {
 			name := fmt.Sprintf("svc-%03d", i)
 			e := component(name, types[i%len(types)], lifecycles[i%len(lifecycles)], owners[i%len(owners)], func(m *catalog.Metadata) { m.Description = "changed" })
 			if _, err := s.Update(ctx, catalog.Ref{Kind: "Component", Namespace: "default", Name: name}, e); err != nil {
@@ -664,6 +665,15 @@ func TestStoreListCursor(t *testing.T) {
 				}
 			})
 		}
+		t.Run("first page by update ends on an updated entity", func(t *testing.T) {
+			p, err := s.List(ctx, catalog.Query{Sort: "-updated", Limit: 25})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if last := p.Items[len(p.Items)-1]; last.UpdatedAt.Equal(last.CreatedAt) {
+				t.Errorf("got %s (never updated) last on the first page, want an updated entity so that the cursor's time matters", last.Entity.Metadata.Name)
+			}
+		})
 		t.Run("cursor with a filter", func(t *testing.T) {
 			q := catalog.Query{Owner: "team-a", Sort: "-updated", Limit: 7}
 			count := 0
@@ -925,5 +935,28 @@ func TestStoreRelations(t *testing.T) {
 			check(t, webRef, nil)
 			check(t, dbRef, nil)
 		})
+	})
+}
+
+// Search ignores case for every letter, not only ASCII, in name, title and
+// description alike, and both engines agree.
+func TestStoreListSearchNonASCIICase(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		s := catalog.NewStore(d)
+		mustCreate(t, s, component("zurich", "service", "production", "team-a", func(m *catalog.Metadata) {
+			m.Title = "Über Zürich"
+			m.Description = "ÄRGER-Meldungen"
+		}))
+		for _, q := range []string{"über", "ÜBER", "zürich", "ZÜRICH", "ärger", "Ärger"} {
+			t.Run(q, func(t *testing.T) {
+				p, err := s.List(context.Background(), catalog.Query{Search: q})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := names(p.Items); !reflect.DeepEqual(got, []string{"zurich"}) {
+					t.Errorf("search %q: got %v, want [zurich]", q, got)
+				}
+			})
+		}
 	})
 }

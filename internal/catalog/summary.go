@@ -59,7 +59,19 @@ func (s *Store) Summarize(ctx context.Context) (Summary, error) {
 		return sum, err
 	}
 	sum.Teams, err = s.teamSizes(ctx, SummaryLimit)
+	// Empty lists, not null, for API clients.
+	sum.Unowned = nonNil(sum.Unowned)
+	sum.Orphaned = nonNil(sum.Orphaned)
+	sum.Unresolved = nonNil(sum.Unresolved)
+	sum.Teams = nonNil(sum.Teams)
 	return sum, err
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 func (s *Store) countInto(ctx context.Context, dst map[string]int, q string) error {

@@ -226,6 +226,24 @@ func TestValidateKeepsSpec(t *testing.T) {
 
 // A spec that validates must keep its content, and validate again: a
 // number JSON cannot hold (YAML's .inf and .nan) must not silently empty it.
+func TestValidateDropsNullOptionalFields(t *testing.T) {
+	e := newEntity(t, "Component")
+	e.Spec["dependsOn"] = nil
+	e.Spec["system"] = nil
+	e.Spec["custom"] = nil
+	if err := e.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"dependsOn", "system"} {
+		if v, ok := e.Spec[f]; ok {
+			t.Errorf("spec.%s: got %v kept, want a null optional field dropped", f, v)
+		}
+	}
+	if v, ok := e.Spec["custom"]; !ok || v != nil {
+		t.Errorf("spec.custom: got %v, %v, want a field Chief does not know kept as written (null)", v, ok)
+	}
+}
+
 func TestValidateNonFiniteNumberInSpec(t *testing.T) {
 	for _, tc := range []struct {
 		name string

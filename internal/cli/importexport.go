@@ -82,6 +82,8 @@ func (a *app) report(res catalog.ImportResult) {
 	if len(res.Problems) > 0 {
 		fmt.Fprintf(a.stdout, "Skipped %d:\n", len(res.Problems))
 		for _, p := range res.Problems {
+			// Paths are relative to "/" inside the importer; show them whole.
+			p.File = "/" + p.File
 			fmt.Fprintf(a.stdout, "  %s\n", p)
 		}
 	}

@@ -31,326 +31,290 @@ func wantStatus(t testing.TB, what string, r response, status int) {
 	}
 }
 
-func TestRoleAccess(t *testing.T) {
+// TestAccessControl checks who may do what: roles, token scopes and
+// revocation, and requests from other sites, on one server.
+func TestAccessControl(t *testing.T) {
 	t.Parallel()
 	engines(t, func(t *testing.T, dbArgs []string) {
 		s := startServer(t, dbArgs)
 		admin, api := s.adminToken(t)
-		mustCreate(t, api, componentDesc("shared", "team-a"))
-		viewer := s.addUser(t, "viewer@example.com", "viewer")
-		editor := s.addUser(t, "editor@example.com", "editor")
-		const shared = "/catalog/component/default/shared"
-		before := total(t, admin, "")
-
-		t.Run("viewer reads pages and API", func(t *testing.T) {
-			for _, path := range []string{"/", "/catalog", "/catalog?kind=component", "/teams"} {
-				wantStatus(t, "viewer GET "+path, viewer.get(path), http.StatusOK)
-			}
-			for _, path := range []string{"/api/v1/entities", "/api/v1/entities/component/default/shared",
-				"/api/v1/entities/component/default/shared/relations", "/api/v1/catalog/summary"} {
-				wantStatus(t, "viewer GET "+path, viewer.get(path), http.StatusOK)
-			}
-			if role, status := me(t, viewer); status != http.StatusOK || role != "viewer" {
-				t.Errorf("viewer /api/v1/me: got %d role %q, want 200 viewer", status, role)
-			}
-			if r := viewer.get("/catalog"); strings.Contains(r.Body, `href="/catalog/new"`) && strings.Contains(r.Body, "New entity") {
-				t.Error("viewer catalog page: got the New entity button, want it hidden")
-			}
-		})
-
-		t.Run("viewer sees the entity page without edit buttons", func(t *testing.T) {
-			r := wantPage(t, viewer, shared, "<h1>shared</h1>")
-			if r.Status == http.StatusOK && strings.Contains(r.Body, shared+"/edit") {
-				t.Error("viewer entity page: got an Edit link, want none")
-			}
-		})
-
-		t.Run("viewer cannot write", func(t *testing.T) {
-			r := viewer.postForm("/catalog/new?kind=component", componentForm("by-viewer", "V", "team-a"))
-			wantStatus(t, "viewer POST /catalog/new", r, http.StatusForbidden)
-			if !strings.Contains(r.Body, "needs the editor role") {
-				t.Errorf("viewer POST /catalog/new: got no \"needs the editor role\" in the page")
-			}
-			wantStatus(t, "viewer GET /catalog/new", viewer.get("/catalog/new"), http.StatusForbidden)
-			wantStatus(t, "viewer GET edit", viewer.get(shared+"/edit"), http.StatusForbidden)
-			wantStatus(t, "viewer POST edit", viewer.postForm(shared+"/edit", componentForm("shared", "Changed", "team-v")), http.StatusForbidden)
-			wantStatus(t, "viewer POST delete", viewer.postForm(shared+"/delete", url.Values{}), http.StatusForbidden)
-			wantAPIError(t, "viewer POST /api/v1/entities", viewer.json(http.MethodPost, "/api/v1/entities", componentDesc("by-viewer", "team-a"), nil),
-				http.StatusForbidden, "forbidden", "-")
-			wantAPIError(t, "viewer PUT", viewer.json(http.MethodPut, "/api/v1/entities/component/default/shared", componentDesc("shared", "team-v"), nil),
-				http.StatusForbidden, "forbidden", "-")
-			wantAPIError(t, "viewer DELETE", viewer.send(http.MethodDelete, "/api/v1/entities/component/default/shared", "", ""),
-				http.StatusForbidden, "forbidden", "-")
-			if n := total(t, admin, ""); n != before {
-				t.Errorf("after the viewer's attempts: got %d entities, want %d", n, before)
-			}
-			if e, r := getEntity(t, admin, "component/default/shared"); r.Status != http.StatusOK || e.Spec["owner"] != "team-a" || e.Metadata.Title != "" {
-				t.Errorf("after the viewer's attempts: got %d owner %v title %q, want shared unchanged", r.Status, e.Spec["owner"], e.Metadata.Title)
-			}
-		})
-
-		t.Run("viewer cannot administer", func(t *testing.T) {
-			for _, path := range []string{"/admin/users", "/admin/tokens", "/audit"} {
-				wantStatus(t, "viewer GET "+path, viewer.get(path), http.StatusForbidden)
-			}
-			for _, path := range []string{"/api/v1/users", "/api/v1/tokens", "/api/v1/audit"} {
-				wantAPIError(t, "viewer GET "+path, viewer.get(path), http.StatusForbidden, "forbidden", "-")
-			}
-			wantAPIError(t, "viewer POST /api/v1/tokens", viewer.json(http.MethodPost, "/api/v1/tokens",
-				map[string]any{"user": "viewer@example.com", "name": "mine", "scope": "write"}, nil), http.StatusForbidden, "forbidden", "-")
-			wantStatus(t, "viewer POST /admin/users", viewer.postForm("/admin/users",
-				url.Values{"email": {"sneaky@example.com"}, "password": {adminPassword}, "role": {"admin"}}), http.StatusForbidden)
-		})
-
-		t.Run("editor writes entities", func(t *testing.T) {
-			r := editor.postForm("/catalog/new?kind=component", componentForm("by-editor", "E", "team-e"))
-			if r.Status != http.StatusSeeOther {
-				t.Errorf("editor POST /catalog/new: got %d, want 303\n%.300s", r.Status, r.Body)
-			}
-			wantStatus(t, "editor GET edit form", editor.get("/catalog/component/default/by-editor/edit"), http.StatusOK)
-			mustCreate(t, editor, componentDesc("by-editor-api", "team-e"))
-			wantStatus(t, "editor PUT", editor.json(http.MethodPut, "/api/v1/entities/component/default/by-editor-api", componentDesc("by-editor-api", "team-f"), nil), http.StatusOK)
-			wantStatus(t, "editor DELETE", editor.send(http.MethodDelete, "/api/v1/entities/component/default/by-editor-api", "", ""), http.StatusNoContent)
-			if r := editor.postForm("/catalog/component/default/by-editor/delete", url.Values{}); r.Status != http.StatusSeeOther {
-				t.Errorf("editor POST delete: got %d, want 303", r.Status)
-			}
-			if n := total(t, admin, ""); n != before {
-				t.Errorf("after the editor created and deleted: got %d entities, want %d", n, before)
-			}
-		})
-
-		t.Run("editor cannot manage users", func(t *testing.T) {
-			for _, path := range []string{"/admin/users", "/admin/tokens", "/audit"} {
-				wantStatus(t, "editor GET "+path, editor.get(path), http.StatusForbidden)
-			}
-			wantStatus(t, "editor POST /admin/users", editor.postForm("/admin/users",
-				url.Values{"email": {"sneaky@example.com"}, "password": {adminPassword}, "role": {"admin"}}), http.StatusForbidden)
-			wantStatus(t, "editor promotes self", editor.postForm("/admin/users/editor@example.com/role", url.Values{"role": {"admin"}}), http.StatusForbidden)
-			wantStatus(t, "editor disables viewer", editor.postForm("/admin/users/viewer@example.com/disable", url.Values{}), http.StatusForbidden)
-			wantAPIError(t, "editor POST /api/v1/users", editor.json(http.MethodPost, "/api/v1/users",
-				map[string]any{"email": "sneaky@example.com", "password": adminPassword, "role": "admin"}, nil), http.StatusForbidden, "forbidden", "-")
-			wantAPIError(t, "editor PATCH self", editor.json(http.MethodPatch, "/api/v1/users/editor@example.com",
-				map[string]any{"role": "admin"}, nil), http.StatusForbidden, "forbidden", "-")
-			wantAPIError(t, "editor GET /api/v1/users", editor.get("/api/v1/users"), http.StatusForbidden, "forbidden", "-")
-
-			var users struct {
-				Items []struct {
-					Email    string  `json:"email"`
-					Role     string  `json:"role"`
-					Disabled *string `json:"disabled_at"`
-				} `json:"items"`
-			}
-			if r := admin.json(http.MethodGet, "/api/v1/users", nil, &users); r.Status != http.StatusOK {
-				t.Fatalf("admin GET /api/v1/users: got %d, want 200", r.Status)
-			}
-			roles := map[string]string{}
-			for _, u := range users.Items {
-				roles[u.Email] = u.Role
-				if u.Disabled != nil {
-					t.Errorf("user %s: got disabled, want active", u.Email)
-				}
-			}
-			want := map[string]string{"admin@example.com": "admin", "viewer@example.com": "viewer", "editor@example.com": "editor"}
-			if fmt.Sprint(roles) != fmt.Sprint(want) {
-				t.Errorf("users after the editor's attempts: got %v, want %v", roles, want)
-			}
-			if role, _ := me(t, editor); role != "editor" {
-				t.Errorf("editor's role: got %q, want editor", role)
-			}
-		})
-
-		t.Run("admin administers", func(t *testing.T) {
-			wantPage(t, admin, "/admin/users", "viewer@example.com", "editor@example.com")
-			wantPage(t, admin, "/admin/tokens")
-			wantPage(t, admin, "/audit")
-		})
+		t.Run("roles", func(t *testing.T) { testRoleAccess(t, s, admin, api) })
+		t.Run("tokens", func(t *testing.T) { testTokenAccess(t, s, admin, api) })
+		t.Run("cross-origin", func(t *testing.T) { testCrossOriginRequestsRefused(t, s, admin, api) })
 	})
 }
 
-func TestTokenAccess(t *testing.T) {
-	t.Parallel()
-	engines(t, func(t *testing.T, dbArgs []string) {
-		s := startServer(t, dbArgs)
-		admin, api := s.adminToken(t)
-		mustCreate(t, api, componentDesc("target", "team-a"))
-		const target = "/api/v1/entities/component/default/target"
+func testRoleAccess(t *testing.T, s *server, admin, api *client) {
+	mustCreate(t, api, componentDesc("shared", "team-a"))
+	viewer := s.addUser(t, "viewer@example.com", "viewer")
+	editor := s.addUser(t, "editor@example.com", "editor")
+	const shared = "/catalog/component/default/shared"
+	before := total(t, admin, "")
 
-		t.Run("read scope", func(t *testing.T) {
-			_, secret := createToken(t, admin, "admin@example.com", "read")
-			read := s.bearerClient(t, secret)
-			for _, path := range []string{"/api/v1/entities", target, target + "/relations", "/api/v1/users", "/api/v1/audit"} {
-				wantStatus(t, "read token GET "+path, read.get(path), http.StatusOK)
-			}
-			wantAPIError(t, "read token POST", read.json(http.MethodPost, "/api/v1/entities", componentDesc("by-read", "team-a"), nil),
-				http.StatusForbidden, "forbidden", "-")
-			wantAPIError(t, "read token PUT", read.json(http.MethodPut, target, componentDesc("target", "team-r"), nil),
-				http.StatusForbidden, "forbidden", "-")
-			wantAPIError(t, "read token DELETE", read.send(http.MethodDelete, target, "", ""), http.StatusForbidden, "forbidden", "-")
-			wantAPIError(t, "read token POST /api/v1/tokens", read.json(http.MethodPost, "/api/v1/tokens",
-				map[string]any{"user": "admin@example.com", "name": "escalate", "scope": "write"}, nil), http.StatusForbidden, "forbidden", "-")
-			wantStatus(t, "read token POST /catalog/new", read.postForm("/catalog/new?kind=component", componentForm("by-read-form", "R", "team-a")), http.StatusForbidden)
-			if e, r := getEntity(t, api, "component/default/target"); r.Status != http.StatusOK || e.Spec["owner"] != "team-a" {
-				t.Errorf("after the read token's attempts: got %d owner %v, want target unchanged", r.Status, e.Spec["owner"])
-			}
-			for _, name := range []string{"by-read", "by-read-form"} {
-				if _, r := getEntity(t, api, "component/default/"+name); r.Status != http.StatusNotFound {
-					t.Errorf("GET %s: got %d, want 404", name, r.Status)
-				}
-			}
-		})
-
-		t.Run("write token of a viewer", func(t *testing.T) {
-			s.addUser(t, "viewer@example.com", "viewer")
-			_, secret := createToken(t, admin, "viewer@example.com", "write")
-			v := s.bearerClient(t, secret)
-			wantStatus(t, "viewer token GET", v.get(target), http.StatusOK)
-			wantAPIError(t, "viewer token POST", v.json(http.MethodPost, "/api/v1/entities", componentDesc("by-viewer-token", "team-a"), nil),
-				http.StatusForbidden, "forbidden", "-")
-		})
-
-		t.Run("revoked", func(t *testing.T) {
-			id, secret := createToken(t, admin, "admin@example.com", "write")
-			w := s.bearerClient(t, secret)
-			wantStatus(t, "token before revoking", w.get(target), http.StatusOK)
-			var revoked struct {
-				RevokedAt *string `json:"revoked_at"`
-			}
-			if r := admin.json(http.MethodDelete, fmt.Sprintf("/api/v1/tokens/%d", id), nil, &revoked); r.Status != http.StatusOK || revoked.RevokedAt == nil {
-				t.Fatalf("DELETE /api/v1/tokens/%d: got %d %s, want 200 with revoked_at", id, r.Status, r.Body)
-			}
-			wantAPIError(t, "revoked token GET", w.get(target), http.StatusUnauthorized, "unauthorized", "-")
-			wantAPIError(t, "revoked token POST", w.json(http.MethodPost, "/api/v1/entities", componentDesc("by-revoked", "team-a"), nil),
-				http.StatusUnauthorized, "unauthorized", "-")
-			if _, r := getEntity(t, api, "component/default/by-revoked"); r.Status != http.StatusNotFound {
-				t.Errorf("GET by-revoked: got %d, want 404", r.Status)
-			}
-			wantAPIError(t, "revoke unknown token", admin.send(http.MethodDelete, "/api/v1/tokens/999999", "", ""), http.StatusNotFound, "not_found", "-")
-		})
-
-		t.Run("bad Authorization header", func(t *testing.T) {
-			anon := s.client(t)
-			for _, h := range []string{"Basic YWRtaW5AZXhhbXBsZS5jb206eA==", "Bearer", "Bearer ", "Bearer chief_0000", "Token " + api.bearer, api.bearer} {
-				wantAPIError(t, fmt.Sprintf("Authorization %.20q", h), anon.send(http.MethodGet, "/api/v1/entities", "", "", "Authorization", h),
-					http.StatusUnauthorized, "unauthorized", "-")
-			}
-			// A signed-in session does not rescue a bad header.
-			wantAPIError(t, "session with a bad bearer", admin.send(http.MethodGet, "/api/v1/me", "", "", "Authorization", "Bearer nope"),
-				http.StatusUnauthorized, "unauthorized", "-")
-		})
+	t.Run("viewer reads pages and API", func(t *testing.T) {
+		for _, path := range []string{"/", "/catalog", "/catalog?kind=component", "/teams"} {
+			wantStatus(t, "viewer GET "+path, viewer.get(path), http.StatusOK)
+		}
+		for _, path := range []string{"/api/v1/entities", "/api/v1/entities/component/default/shared",
+			"/api/v1/entities/component/default/shared/relations", "/api/v1/catalog/summary"} {
+			wantStatus(t, "viewer GET "+path, viewer.get(path), http.StatusOK)
+		}
+		if role, status := me(t, viewer); status != http.StatusOK || role != "viewer" {
+			t.Errorf("viewer /api/v1/me: got %d role %q, want 200 viewer", status, role)
+		}
+		if r := viewer.get("/catalog"); strings.Contains(r.Body, `href="/catalog/new"`) && strings.Contains(r.Body, "New entity") {
+			t.Error("viewer catalog page: got the New entity button, want it hidden")
+		}
 	})
-}
 
-func TestCrossOriginRequestsRefused(t *testing.T) {
-	t.Parallel()
-	engines(t, func(t *testing.T, dbArgs []string) {
-		s := startServer(t, dbArgs)
-		admin, api := s.adminToken(t)
-		mustCreate(t, api, componentDesc("kept", "team-a"))
-		before := total(t, admin, "")
-		body := func(name string) string {
-			b, _ := json.Marshal(componentDesc(name, "team-a"))
-			return string(b)
+	t.Run("viewer sees the entity page without edit buttons", func(t *testing.T) {
+		r := wantPage(t, viewer, shared, "<h1>shared</h1>")
+		if r.Status == http.StatusOK && strings.Contains(r.Body, shared+"/edit") {
+			t.Error("viewer entity page: got an Edit link, want none")
 		}
-		hostile := [][]string{
-			{"Origin", "http://evil.example"},
-			{"Sec-Fetch-Site", "cross-site"},
-			{"Origin", "http://evil.example", "Sec-Fetch-Site", "same-site"},
+	})
+
+	t.Run("viewer cannot write", func(t *testing.T) {
+		r := viewer.postForm("/catalog/new?kind=component", componentForm("by-viewer", "V", "team-a"))
+		wantStatus(t, "viewer POST /catalog/new", r, http.StatusForbidden)
+		if !strings.Contains(r.Body, "needs the editor role") {
+			t.Errorf("viewer POST /catalog/new: got no \"needs the editor role\" in the page")
 		}
-		for i, h := range hostile {
-			t.Run(strings.Join(h, " "), func(t *testing.T) {
-				for _, c := range []struct {
-					name string
-					c    *client
-				}{{"session", admin}, {"token", api}} {
-					name := fmt.Sprintf("evil-%s-%d", c.name, i)
-					wantStatus(t, c.name+" POST /api/v1/entities", c.c.send(http.MethodPost, "/api/v1/entities", "application/json", body(name), h...), http.StatusForbidden)
-					wantStatus(t, c.name+" PUT", c.c.send(http.MethodPut, "/api/v1/entities/component/default/kept", "application/json", body("kept"), h...), http.StatusForbidden)
-					wantStatus(t, c.name+" DELETE", c.c.send(http.MethodDelete, "/api/v1/entities/component/default/kept", "", "", h...), http.StatusForbidden)
-					if _, r := getEntity(t, admin, "component/default/"+name); r.Status != http.StatusNotFound {
-						t.Errorf("GET %s: got %d, want 404 (nothing created)", name, r.Status)
-					}
-				}
-				form := componentForm(fmt.Sprintf("evil-form-%d", i), "Evil", "team-a")
-				wantStatus(t, "POST /catalog/new", admin.postForm("/catalog/new?kind=component", form, h...), http.StatusForbidden)
-				wantStatus(t, "POST delete", admin.postForm("/catalog/component/default/kept/delete", url.Values{}, h...), http.StatusForbidden)
-				wantStatus(t, "POST /admin/users", admin.postForm("/admin/users",
-					url.Values{"email": {"evil@example.com"}, "password": {adminPassword}, "role": {"admin"}}, h...), http.StatusForbidden)
-				wantStatus(t, "POST /logout", admin.postForm("/logout", url.Values{}, h...), http.StatusForbidden)
-				if n := total(t, admin, ""); n != before {
-					t.Errorf("after cross-origin requests: got %d entities, want %d", n, before)
-				}
-				if _, r := getEntity(t, admin, "component/default/kept"); r.Status != http.StatusOK {
-					t.Errorf("GET kept: got %d, want 200 (not deleted)", r.Status)
-				}
-				// The session survived the cross-site sign-out.
-				if role, _ := me(t, admin); role != "admin" {
-					t.Errorf("after a cross-site POST /logout: got role %q, want the session still signed in as admin", role)
-				}
-			})
+		wantStatus(t, "viewer GET /catalog/new", viewer.get("/catalog/new"), http.StatusForbidden)
+		wantStatus(t, "viewer GET edit", viewer.get(shared+"/edit"), http.StatusForbidden)
+		wantStatus(t, "viewer POST edit", viewer.postForm(shared+"/edit", componentForm("shared", "Changed", "team-v")), http.StatusForbidden)
+		wantStatus(t, "viewer POST delete", viewer.postForm(shared+"/delete", url.Values{}), http.StatusForbidden)
+		wantAPIError(t, "viewer POST /api/v1/entities", viewer.json(http.MethodPost, "/api/v1/entities", componentDesc("by-viewer", "team-a"), nil),
+			http.StatusForbidden, "forbidden", "-")
+		wantAPIError(t, "viewer PUT", viewer.json(http.MethodPut, "/api/v1/entities/component/default/shared", componentDesc("shared", "team-v"), nil),
+			http.StatusForbidden, "forbidden", "-")
+		wantAPIError(t, "viewer DELETE", viewer.send(http.MethodDelete, "/api/v1/entities/component/default/shared", "", ""),
+			http.StatusForbidden, "forbidden", "-")
+		if n := total(t, admin, ""); n != before {
+			t.Errorf("after the viewer's attempts: got %d entities, want %d", n, before)
 		}
-		t.Run("same origin is allowed", func(t *testing.T) {
-			wantStatus(t, "POST with own Origin", admin.send(http.MethodPost, "/api/v1/entities", "application/json", body("friendly-1"), "Origin", s.URL), http.StatusCreated)
-			wantStatus(t, "POST with Sec-Fetch-Site same-origin", api.send(http.MethodPost, "/api/v1/entities", "application/json", body("friendly-2"),
-				"Sec-Fetch-Site", "same-origin"), http.StatusCreated)
-			r := admin.postForm("/catalog/new?kind=component", componentForm("friendly-3", "F", "team-a"), "Origin", s.URL, "Sec-Fetch-Site", "same-origin")
-			wantStatus(t, "form POST with own Origin", r, http.StatusSeeOther)
-			wantStatus(t, "GET with a foreign Origin", admin.send(http.MethodGet, "/api/v1/entities", "", "", "Origin", "http://evil.example"), http.StatusOK)
-		})
+		if e, r := getEntity(t, admin, "component/default/shared"); r.Status != http.StatusOK || e.Spec["owner"] != "team-a" || e.Metadata.Title != "" {
+			t.Errorf("after the viewer's attempts: got %d owner %v title %q, want shared unchanged", r.Status, e.Spec["owner"], e.Metadata.Title)
+		}
+	})
+
+	t.Run("viewer cannot administer", func(t *testing.T) {
+		for _, path := range []string{"/admin/users", "/admin/tokens", "/audit"} {
+			wantStatus(t, "viewer GET "+path, viewer.get(path), http.StatusForbidden)
+		}
+		for _, path := range []string{"/api/v1/users", "/api/v1/tokens", "/api/v1/audit"} {
+			wantAPIError(t, "viewer GET "+path, viewer.get(path), http.StatusForbidden, "forbidden", "-")
+		}
+		wantAPIError(t, "viewer POST /api/v1/tokens", viewer.json(http.MethodPost, "/api/v1/tokens",
+			map[string]any{"user": "viewer@example.com", "name": "mine", "scope": "write"}, nil), http.StatusForbidden, "forbidden", "-")
+		wantStatus(t, "viewer POST /admin/users", viewer.postForm("/admin/users",
+			url.Values{"email": {"sneaky@example.com"}, "password": {adminPassword}, "role": {"admin"}}), http.StatusForbidden)
+	})
+
+	t.Run("editor writes entities", func(t *testing.T) {
+		r := editor.postForm("/catalog/new?kind=component", componentForm("by-editor", "E", "team-e"))
+		if r.Status != http.StatusSeeOther {
+			t.Errorf("editor POST /catalog/new: got %d, want 303\n%.300s", r.Status, r.Body)
+		}
+		wantStatus(t, "editor GET edit form", editor.get("/catalog/component/default/by-editor/edit"), http.StatusOK)
+		mustCreate(t, editor, componentDesc("by-editor-api", "team-e"))
+		wantStatus(t, "editor PUT", editor.json(http.MethodPut, "/api/v1/entities/component/default/by-editor-api", componentDesc("by-editor-api", "team-f"), nil), http.StatusOK)
+		wantStatus(t, "editor DELETE", editor.send(http.MethodDelete, "/api/v1/entities/component/default/by-editor-api", "", ""), http.StatusNoContent)
+		if r := editor.postForm("/catalog/component/default/by-editor/delete", url.Values{}); r.Status != http.StatusSeeOther {
+			t.Errorf("editor POST delete: got %d, want 303", r.Status)
+		}
+		if n := total(t, admin, ""); n != before {
+			t.Errorf("after the editor created and deleted: got %d entities, want %d", n, before)
+		}
+	})
+
+	t.Run("editor cannot manage users", func(t *testing.T) {
+		for _, path := range []string{"/admin/users", "/admin/tokens", "/audit"} {
+			wantStatus(t, "editor GET "+path, editor.get(path), http.StatusForbidden)
+		}
+		wantStatus(t, "editor POST /admin/users", editor.postForm("/admin/users",
+			url.Values{"email": {"sneaky@example.com"}, "password": {adminPassword}, "role": {"admin"}}), http.StatusForbidden)
+		wantStatus(t, "editor promotes self", editor.postForm("/admin/users/editor@example.com/role", url.Values{"role": {"admin"}}), http.StatusForbidden)
+		wantStatus(t, "editor disables viewer", editor.postForm("/admin/users/viewer@example.com/disable", url.Values{}), http.StatusForbidden)
+		wantAPIError(t, "editor POST /api/v1/users", editor.json(http.MethodPost, "/api/v1/users",
+			map[string]any{"email": "sneaky@example.com", "password": adminPassword, "role": "admin"}, nil), http.StatusForbidden, "forbidden", "-")
+		wantAPIError(t, "editor PATCH self", editor.json(http.MethodPatch, "/api/v1/users/editor@example.com",
+			map[string]any{"role": "admin"}, nil), http.StatusForbidden, "forbidden", "-")
+		wantAPIError(t, "editor GET /api/v1/users", editor.get("/api/v1/users"), http.StatusForbidden, "forbidden", "-")
+
 		var users struct {
 			Items []struct {
-				Email string `json:"email"`
+				Email    string  `json:"email"`
+				Role     string  `json:"role"`
+				Disabled *string `json:"disabled_at"`
 			} `json:"items"`
 		}
-		admin.json(http.MethodGet, "/api/v1/users", nil, &users)
+		if r := admin.json(http.MethodGet, "/api/v1/users", nil, &users); r.Status != http.StatusOK {
+			t.Fatalf("admin GET /api/v1/users: got %d, want 200", r.Status)
+		}
+		roles := map[string]string{}
 		for _, u := range users.Items {
-			if u.Email == "evil@example.com" {
-				t.Error("a cross-origin POST /admin/users created evil@example.com")
+			roles[u.Email] = u.Role
+			if u.Disabled != nil {
+				t.Errorf("user %s: got disabled, want active", u.Email)
 			}
 		}
+		want := map[string]string{"admin@example.com": "admin", "viewer@example.com": "viewer", "editor@example.com": "editor"}
+		if fmt.Sprint(roles) != fmt.Sprint(want) {
+			t.Errorf("users after the editor's attempts: got %v, want %v", roles, want)
+		}
+		if role, _ := me(t, editor); role != "editor" {
+			t.Errorf("editor's role: got %q, want editor", role)
+		}
+	})
+
+	t.Run("admin administers", func(t *testing.T) {
+		wantPage(t, admin, "/admin/users", "viewer@example.com", "editor@example.com")
+		wantPage(t, admin, "/admin/tokens")
+		wantPage(t, admin, "/audit")
 	})
 }
 
-func TestLoginRateLimit(t *testing.T) {
+func testTokenAccess(t *testing.T, s *server, admin, api *client) {
+	mustCreate(t, api, componentDesc("target", "team-a"))
+	const target = "/api/v1/entities/component/default/target"
+
+	t.Run("read scope", func(t *testing.T) {
+		_, secret := createToken(t, admin, "admin@example.com", "read")
+		read := s.bearerClient(t, secret)
+		for _, path := range []string{"/api/v1/entities", target, target + "/relations", "/api/v1/users", "/api/v1/audit"} {
+			wantStatus(t, "read token GET "+path, read.get(path), http.StatusOK)
+		}
+		wantAPIError(t, "read token POST", read.json(http.MethodPost, "/api/v1/entities", componentDesc("by-read", "team-a"), nil),
+			http.StatusForbidden, "forbidden", "-")
+		wantAPIError(t, "read token PUT", read.json(http.MethodPut, target, componentDesc("target", "team-r"), nil),
+			http.StatusForbidden, "forbidden", "-")
+		wantAPIError(t, "read token DELETE", read.send(http.MethodDelete, target, "", ""), http.StatusForbidden, "forbidden", "-")
+		wantAPIError(t, "read token POST /api/v1/tokens", read.json(http.MethodPost, "/api/v1/tokens",
+			map[string]any{"user": "admin@example.com", "name": "escalate", "scope": "write"}, nil), http.StatusForbidden, "forbidden", "-")
+		wantStatus(t, "read token POST /catalog/new", read.postForm("/catalog/new?kind=component", componentForm("by-read-form", "R", "team-a")), http.StatusForbidden)
+		if e, r := getEntity(t, api, "component/default/target"); r.Status != http.StatusOK || e.Spec["owner"] != "team-a" {
+			t.Errorf("after the read token's attempts: got %d owner %v, want target unchanged", r.Status, e.Spec["owner"])
+		}
+		for _, name := range []string{"by-read", "by-read-form"} {
+			if _, r := getEntity(t, api, "component/default/"+name); r.Status != http.StatusNotFound {
+				t.Errorf("GET %s: got %d, want 404", name, r.Status)
+			}
+		}
+	})
+
+	t.Run("write token of a viewer", func(t *testing.T) {
+		s.addUser(t, "reader@example.com", "viewer")
+		_, secret := createToken(t, admin, "reader@example.com", "write")
+		v := s.bearerClient(t, secret)
+		wantStatus(t, "viewer token GET", v.get(target), http.StatusOK)
+		wantAPIError(t, "viewer token POST", v.json(http.MethodPost, "/api/v1/entities", componentDesc("by-viewer-token", "team-a"), nil),
+			http.StatusForbidden, "forbidden", "-")
+	})
+
+	t.Run("revoked", func(t *testing.T) {
+		id, secret := createToken(t, admin, "admin@example.com", "write")
+		w := s.bearerClient(t, secret)
+		wantStatus(t, "token before revoking", w.get(target), http.StatusOK)
+		var revoked struct {
+			RevokedAt *string `json:"revoked_at"`
+		}
+		if r := admin.json(http.MethodDelete, fmt.Sprintf("/api/v1/tokens/%d", id), nil, &revoked); r.Status != http.StatusOK || revoked.RevokedAt == nil {
+			t.Fatalf("DELETE /api/v1/tokens/%d: got %d %s, want 200 with revoked_at", id, r.Status, r.Body)
+		}
+		wantAPIError(t, "revoked token GET", w.get(target), http.StatusUnauthorized, "unauthorized", "-")
+		wantAPIError(t, "revoked token POST", w.json(http.MethodPost, "/api/v1/entities", componentDesc("by-revoked", "team-a"), nil),
+			http.StatusUnauthorized, "unauthorized", "-")
+		if _, r := getEntity(t, api, "component/default/by-revoked"); r.Status != http.StatusNotFound {
+			t.Errorf("GET by-revoked: got %d, want 404", r.Status)
+		}
+		wantAPIError(t, "revoke unknown token", admin.send(http.MethodDelete, "/api/v1/tokens/999999", "", ""), http.StatusNotFound, "not_found", "-")
+	})
+
+	t.Run("bad Authorization header", func(t *testing.T) {
+		anon := s.client(t)
+		for _, h := range []string{"Basic YWRtaW5AZXhhbXBsZS5jb206eA==", "Bearer", "Bearer ", "Bearer chief_0000", "Token " + api.bearer, api.bearer} {
+			wantAPIError(t, fmt.Sprintf("Authorization %.20q", h), anon.send(http.MethodGet, "/api/v1/entities", "", "", "Authorization", h),
+				http.StatusUnauthorized, "unauthorized", "-")
+		}
+		// A signed-in session does not rescue a bad header.
+		wantAPIError(t, "session with a bad bearer", admin.send(http.MethodGet, "/api/v1/me", "", "", "Authorization", "Bearer nope"),
+			http.StatusUnauthorized, "unauthorized", "-")
+	})
+}
+
+func testCrossOriginRequestsRefused(t *testing.T, s *server, admin, api *client) {
+	mustCreate(t, api, componentDesc("kept", "team-a"))
+	before := total(t, admin, "")
+	body := func(name string) string {
+		b, _ := json.Marshal(componentDesc(name, "team-a"))
+		return string(b)
+	}
+	hostile := [][]string{
+		{"Origin", "http://evil.example"},
+		{"Sec-Fetch-Site", "cross-site"},
+		{"Origin", "http://evil.example", "Sec-Fetch-Site", "same-site"},
+	}
+	for i, h := range hostile {
+		t.Run(strings.Join(h, " "), func(t *testing.T) {
+			for _, c := range []struct {
+				name string
+				c    *client
+			}{{"session", admin}, {"token", api}} {
+				name := fmt.Sprintf("evil-%s-%d", c.name, i)
+				wantStatus(t, c.name+" POST /api/v1/entities", c.c.send(http.MethodPost, "/api/v1/entities", "application/json", body(name), h...), http.StatusForbidden)
+				wantStatus(t, c.name+" PUT", c.c.send(http.MethodPut, "/api/v1/entities/component/default/kept", "application/json", body("kept"), h...), http.StatusForbidden)
+				wantStatus(t, c.name+" DELETE", c.c.send(http.MethodDelete, "/api/v1/entities/component/default/kept", "", "", h...), http.StatusForbidden)
+				if _, r := getEntity(t, admin, "component/default/"+name); r.Status != http.StatusNotFound {
+					t.Errorf("GET %s: got %d, want 404 (nothing created)", name, r.Status)
+				}
+			}
+			form := componentForm(fmt.Sprintf("evil-form-%d", i), "Evil", "team-a")
+			wantStatus(t, "POST /catalog/new", admin.postForm("/catalog/new?kind=component", form, h...), http.StatusForbidden)
+			wantStatus(t, "POST delete", admin.postForm("/catalog/component/default/kept/delete", url.Values{}, h...), http.StatusForbidden)
+			wantStatus(t, "POST /admin/users", admin.postForm("/admin/users",
+				url.Values{"email": {"evil@example.com"}, "password": {adminPassword}, "role": {"admin"}}, h...), http.StatusForbidden)
+			wantStatus(t, "POST /logout", admin.postForm("/logout", url.Values{}, h...), http.StatusForbidden)
+			if n := total(t, admin, ""); n != before {
+				t.Errorf("after cross-origin requests: got %d entities, want %d", n, before)
+			}
+			if _, r := getEntity(t, admin, "component/default/kept"); r.Status != http.StatusOK {
+				t.Errorf("GET kept: got %d, want 200 (not deleted)", r.Status)
+			}
+			// The session survived the cross-site sign-out.
+			if role, _ := me(t, admin); role != "admin" {
+				t.Errorf("after a cross-site POST /logout: got role %q, want the session still signed in as admin", role)
+			}
+		})
+	}
+	t.Run("same origin is allowed", func(t *testing.T) {
+		wantStatus(t, "POST with own Origin", admin.send(http.MethodPost, "/api/v1/entities", "application/json", body("friendly-1"), "Origin", s.URL), http.StatusCreated)
+		wantStatus(t, "POST with Sec-Fetch-Site same-origin", api.send(http.MethodPost, "/api/v1/entities", "application/json", body("friendly-2"),
+			"Sec-Fetch-Site", "same-origin"), http.StatusCreated)
+		r := admin.postForm("/catalog/new?kind=component", componentForm("friendly-3", "F", "team-a"), "Origin", s.URL, "Sec-Fetch-Site", "same-origin")
+		wantStatus(t, "form POST with own Origin", r, http.StatusSeeOther)
+		wantStatus(t, "GET with a foreign Origin", admin.send(http.MethodGet, "/api/v1/entities", "", "", "Origin", "http://evil.example"), http.StatusOK)
+	})
+	var users struct {
+		Items []struct {
+			Email string `json:"email"`
+		} `json:"items"`
+	}
+	admin.json(http.MethodGet, "/api/v1/users", nil, &users)
+	for _, u := range users.Items {
+		if u.Email == "evil@example.com" {
+			t.Error("a cross-origin POST /admin/users created evil@example.com")
+		}
+	}
+}
+
+// TestSignIn covers the session: cookie flags, logout, and the limit on
+// failed sign-ins.
+func TestSignIn(t *testing.T) {
 	t.Parallel()
 	engines(t, func(t *testing.T, dbArgs []string) {
 		s := startServer(t, dbArgs)
 		admin := s.setupAdmin(t)
-		s.addUser(t, "other@example.com", "viewer")
-		c := s.client(t)
-		for i := 1; i <= 5; i++ {
-			r := c.postForm("/login", url.Values{"email": {"admin@example.com"}, "password": {fmt.Sprintf("wrong password %d", i)}})
-			if r.Status != http.StatusUnauthorized || !strings.Contains(r.Body, "Wrong email or password.") {
-				t.Fatalf("wrong password %d: got %d, want 401 with \"Wrong email or password.\"", i, r.Status)
-			}
-		}
-		for _, email := range []string{"admin@example.com", " ADMIN@example.com "} {
-			r := c.postForm("/login", url.Values{"email": {email}, "password": {adminPassword}})
-			if r.Status != http.StatusTooManyRequests || !strings.Contains(r.Body, "Too many failed sign-ins") {
-				t.Errorf("right password for %q after 5 wrong ones: got %d, want 429 with \"Too many failed sign-ins\"", email, r.Status)
-			}
-			for _, sc := range r.Header.Values("Set-Cookie") {
-				if strings.HasPrefix(sc, "chief_session=") {
-					t.Errorf("429 answer: got Set-Cookie %q, want no session", sc)
-				}
-			}
-		}
-		if r := c.get("/catalog"); r.Status != http.StatusSeeOther {
-			t.Errorf("after the refused sign-in: GET /catalog got %d, want 303 to /login", r.Status)
-		}
-		// Other accounts from the same address, and existing sessions, go on.
-		other := s.client(t)
-		other.login("other@example.com", adminPassword)
-		if role, _ := me(t, admin); role != "admin" {
-			t.Errorf("existing admin session: got role %q, want admin", role)
-		}
-	})
-}
-
-func TestSessionCookieAndLogout(t *testing.T) {
-	t.Parallel()
-	engines(t, func(t *testing.T, dbArgs []string) {
-		s := startServer(t, dbArgs)
-		s.setupAdmin(t)
 		sessionCookie := func(t *testing.T, r response) string {
 			t.Helper()
 			for _, sc := range r.Header.Values("Set-Cookie") {
@@ -363,7 +327,7 @@ func TestSessionCookieAndLogout(t *testing.T) {
 		creds := url.Values{"email": {"admin@example.com"}, "password": {adminPassword}}
 
 		c := s.client(t)
-		t.Run("flags", func(t *testing.T) {
+		t.Run("cookie flags", func(t *testing.T) {
 			r := c.postForm("/login", creds)
 			if r.Status != http.StatusSeeOther {
 				t.Fatalf("POST /login: got %d, want 303", r.Status)
@@ -401,9 +365,6 @@ func TestSessionCookieAndLogout(t *testing.T) {
 			if old == "" {
 				t.Fatal("got no session cookie in the jar after signing in")
 			}
-			other := s.client(t)
-			other.login("admin@example.com", adminPassword)
-
 			r := c.postForm("/logout", url.Values{})
 			if r.Status != http.StatusSeeOther || r.Location != "/login" {
 				t.Errorf("POST /logout: got %d to %q, want 303 to /login", r.Status, r.Location)
@@ -422,8 +383,36 @@ func TestSessionCookieAndLogout(t *testing.T) {
 			wantAPIError(t, "API with the signed-out cookie", replay.send(http.MethodGet, "/api/v1/me", "", "", "Cookie", "chief_session="+old),
 				http.StatusUnauthorized, "unauthorized", "-")
 			// Other sessions of the same user stay.
-			if role, _ := me(t, other); role != "admin" {
+			if role, _ := me(t, admin); role != "admin" {
 				t.Errorf("another session after logout: got role %q, want admin", role)
+			}
+		})
+
+		t.Run("rate limit", func(t *testing.T) {
+			locked := s.addUser(t, "locked@example.com", "editor")
+			c := s.client(t)
+			for i := 1; i <= 5; i++ {
+				r := c.postForm("/login", url.Values{"email": {"locked@example.com"}, "password": {fmt.Sprintf("wrong password %d", i)}})
+				if r.Status != http.StatusUnauthorized || !strings.Contains(r.Body, "Wrong email or password.") {
+					t.Fatalf("wrong password %d: got %d, want 401 with \"Wrong email or password.\"", i, r.Status)
+				}
+			}
+			for _, email := range []string{"locked@example.com", " LOCKED@example.com "} {
+				r := c.postForm("/login", url.Values{"email": {email}, "password": {adminPassword}})
+				if r.Status != http.StatusTooManyRequests || !strings.Contains(r.Body, "Too many failed sign-ins") {
+					t.Errorf("right password for %q after 5 wrong ones: got %d, want 429 with \"Too many failed sign-ins\"", email, r.Status)
+				}
+				if sc := sessionCookie(t, r); sc != "" {
+					t.Errorf("429 answer: got Set-Cookie %q, want no session", sc)
+				}
+			}
+			if r := c.get("/catalog"); r.Status != http.StatusSeeOther {
+				t.Errorf("after the refused sign-in: GET /catalog got %d, want 303 to /login", r.Status)
+			}
+			// Other accounts from the same address, and existing sessions, go on.
+			s.client(t).login("admin@example.com", adminPassword)
+			if role, _ := me(t, locked); role != "editor" {
+				t.Errorf("existing session of the locked account: got role %q, want editor", role)
 			}
 		})
 	})
@@ -617,7 +606,8 @@ func TestAuditTrail(t *testing.T) {
 }
 
 // An admin must not be able to lock themselves out, whatever the case or
-// spacing of their email in the URL.
+// spacing of their email in the URL. Each case acts as an admin of its own,
+// so that one lock-out does not hide the next.
 func TestAdminCannotLockThemselvesOut(t *testing.T) {
 	t.Parallel()
 	stillAdmin := func(t *testing.T, c *client) {
@@ -627,9 +617,9 @@ func TestAdminCannotLockThemselvesOut(t *testing.T) {
 		}
 	}
 	engines(t, func(t *testing.T, dbArgs []string) {
+		s := startServer(t, dbArgs)
+		admin := s.setupAdmin(t)
 		t.Run("exact email", func(t *testing.T) {
-			s := startServer(t, dbArgs)
-			admin := s.setupAdmin(t)
 			wantStatus(t, "page disable self", admin.postForm("/admin/users/admin@example.com/disable", url.Values{}), http.StatusConflict)
 			wantStatus(t, "page demote self", admin.postForm("/admin/users/admin@example.com/role", url.Values{"role": {"viewer"}}), http.StatusConflict)
 			wantAPIError(t, "API disable self", admin.json(http.MethodPatch, "/api/v1/users/admin@example.com", map[string]any{"disabled": true}, nil),
@@ -638,27 +628,28 @@ func TestAdminCannotLockThemselvesOut(t *testing.T) {
 				http.StatusUnprocessableEntity, "invalid", "role")
 			stillAdmin(t, admin)
 		})
-		for _, tc := range []struct {
+		for i, tc := range []struct {
 			name string
-			do   func(c *client) response
+			do   func(c *client, email string) response
 			want int
 		}{
-			{"page disable in capitals", func(c *client) response {
-				return c.postForm("/admin/users/Admin@Example.com/disable", url.Values{})
+			{"page disable in capitals", func(c *client, email string) response {
+				return c.postForm("/admin/users/"+strings.ToUpper(email[:1])+email[1:]+"/disable", url.Values{})
 			}, http.StatusConflict},
-			{"page demote in capitals", func(c *client) response {
-				return c.postForm("/admin/users/ADMIN@EXAMPLE.COM/role", url.Values{"role": {"viewer"}})
+			{"page demote in capitals", func(c *client, email string) response {
+				return c.postForm("/admin/users/"+strings.ToUpper(email)+"/role", url.Values{"role": {"viewer"}})
 			}, http.StatusConflict},
-			{"API disable with a space", func(c *client) response {
-				return c.json(http.MethodPatch, "/api/v1/users/%20admin@example.com", map[string]any{"disabled": true}, nil)
+			{"API disable with a space", func(c *client, email string) response {
+				return c.json(http.MethodPatch, "/api/v1/users/%20"+email, map[string]any{"disabled": true}, nil)
 			}, http.StatusUnprocessableEntity},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				s := startServer(t, dbArgs)
-				admin := s.setupAdmin(t)
-				wantStatus(t, tc.name, tc.do(admin), tc.want)
-				stillAdmin(t, admin)
+				email := fmt.Sprintf("admin%d@example.com", i)
+				self := s.addUser(t, email, "admin")
+				wantStatus(t, tc.name, tc.do(self, email), tc.want)
+				stillAdmin(t, self)
 			})
 		}
+		stillAdmin(t, admin)
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -548,98 +549,114 @@ func TestEntityAPI(t *testing.T) {
 			wantAPIError(t, "anonymous create", anon.json(http.MethodPost, "/api/v1/entities", componentDesc("anon", "team"), nil),
 				http.StatusUnauthorized, "unauthorized", "-")
 		})
-	})
-}
 
-func TestEntityAPICursorPagination(t *testing.T) {
-	t.Parallel()
-	engines(t, func(t *testing.T, dbArgs []string) {
-		s := startServer(t, dbArgs)
-		_, api := s.adminToken(t)
-		types := []string{"service", "website", "library"}
-		lifecycles := []string{"production", "experimental", "deprecated"}
-		var all []string
-		for i := range 23 {
-			d := componentDesc(fmt.Sprintf("c-%02d", (i*7)%23), fmt.Sprintf("team-%d", i%4))
-			specOf(d)["type"] = types[i%3]
-			specOf(d)["lifecycle"] = lifecycles[i%2]
-			e := mustCreate(t, api, d)
-			all = append(all, e.Status.Ref)
-		}
-		for i := range 4 {
-			e := mustCreate(t, api, descriptor("Resource", fmt.Sprintf("r-%d", i), map[string]any{"type": "database", "owner": fmt.Sprintf("team-%d", 3-i)}))
-			all = append(all, e.Status.Ref)
-		}
-		sort.Strings(all)
+		t.Run("cursor pagination", func(t *testing.T) {
+			types := []string{"service", "website", "library"}
+			lifecycles := []string{"production", "experimental", "deprecated"}
+			for i := range 11 {
+				d := componentDesc(fmt.Sprintf("c-%02d", (i*4)%11), fmt.Sprintf("team-%d", i%4))
+				specOf(d)["type"] = types[i%3]
+				specOf(d)["lifecycle"] = lifecycles[i%2]
+				mustCreate(t, api, d)
+			}
+			for i := range 3 {
+				mustCreate(t, api, descriptor("Resource", fmt.Sprintf("r-%d", i), map[string]any{"type": "database", "owner": fmt.Sprintf("team-%d", 3-i)}))
+			}
+			var all []string
+			for _, e := range listPage(t, api, "limit=500").Items {
+				all = append(all, e.Status.Ref)
+			}
+			if len(all) < 15 {
+				t.Fatalf("got %d entities, want at least 15 to page through", len(all))
+			}
+			sort.Strings(all)
 
-		for _, query := range []string{
-			"limit=4", "sort=-name&limit=5", "sort=owner&limit=4", "sort=-owner&limit=3", "sort=type&limit=4",
-			"sort=lifecycle&limit=6", "sort=kind&limit=4", "sort=-kind&limit=4", "sort=updated&limit=4", "sort=-updated&limit=2",
-			"kind=component&limit=3", "owner=team-1&limit=2", "limit=1",
-		} {
-			t.Run(query, func(t *testing.T) {
-				// One big page is the reference order.
-				big := listPage(t, api, strings.Replace(query, "limit=", "x=", 1)+"&limit=500")
-				var want []string
-				for _, e := range big.Items {
-					want = append(want, e.Status.Ref)
+			for _, query := range []string{
+				"limit=4", "sort=-name&limit=5", "sort=owner&limit=4", "sort=-owner&limit=3", "sort=type&limit=4",
+				"sort=lifecycle&limit=6", "sort=kind&limit=4", "sort=-kind&limit=4", "sort=updated&limit=4", "sort=-updated&limit=2",
+				"kind=component&limit=3", "owner=team-1&limit=2", "limit=1",
+			} {
+				t.Run(query, func(t *testing.T) {
+					// One big page is the reference order.
+					big := listPage(t, api, strings.Replace(query, "limit=", "x=", 1)+"&limit=500")
+					var want []string
+					for _, e := range big.Items {
+						want = append(want, e.Status.Ref)
+					}
+					got, totals := walk(t, api, query, nil)
+					if d := duplicates(got); len(d) > 0 {
+						t.Errorf("got %v more than once", d)
+					}
+					if !reflect.DeepEqual(got, want) {
+						t.Errorf("walked\n %v\nwant (one page of 500)\n %v", got, want)
+					}
+					for _, n := range totals {
+						if n != len(want) {
+							t.Errorf("got total %d on a page, want %d on every page", n, len(want))
+						}
+					}
+				})
+			}
+
+			t.Run("no entity is lost or repeated", func(t *testing.T) {
+				got, _ := walk(t, api, "limit=5", nil)
+				sorted := append([]string(nil), got...)
+				sort.Strings(sorted)
+				if !reflect.DeepEqual(sorted, all) {
+					t.Errorf("walked %d entities\n %v\nwant all %d\n %v", len(got), got, len(all), all)
 				}
-				got, totals := walk(t, api, query, nil)
+				if !sort.StringsAreSorted(namesOf(got)) {
+					t.Errorf("walk by name: got %v, want sorted by name", got)
+				}
+			})
+
+			t.Run("stable while entities are added", func(t *testing.T) {
+				got, _ := walk(t, api, "limit=5", func() {
+					mustCreate(t, api, componentDesc("a-late", "team-0"))
+					mustCreate(t, api, componentDesc("zz-late", "team-0"))
+				})
 				if d := duplicates(got); len(d) > 0 {
 					t.Errorf("got %v more than once", d)
 				}
-				if !reflect.DeepEqual(got, want) {
-					t.Errorf("walked\n %v\nwant (one page of 500)\n %v", got, want)
+				seen := map[string]bool{}
+				for _, r := range got {
+					seen[r] = true
 				}
-				for _, n := range totals {
-					if n != len(want) {
-						t.Errorf("got total %d on a page, want %d on every page", n, len(want))
+				for _, r := range all {
+					if !seen[r] {
+						t.Errorf("walk lost %s", r)
 					}
 				}
+				if seen["component:default/a-late"] || !seen["component:default/zz-late"] {
+					t.Errorf("got a-late %v zz-late %v, want only zz-late (a-late sorts before the cursor)", seen["component:default/a-late"], seen["component:default/zz-late"])
+				}
 			})
-		}
 
-		t.Run("no entity is lost or repeated", func(t *testing.T) {
-			got, _ := walk(t, api, "limit=5", nil)
-			sorted := append([]string(nil), got...)
-			sort.Strings(sorted)
-			if !reflect.DeepEqual(sorted, all) {
-				t.Errorf("walked %d entities\n %v\nwant the %d created\n %v", len(got), got, len(all), all)
-			}
-			if !sort.StringsAreSorted(namesOf(got)) {
-				t.Errorf("walk by name: got %v, want sorted by name", got)
-			}
+			t.Run("cursor of another sort", func(t *testing.T) {
+				p := listPage(t, api, "sort=name&limit=2")
+				if p.NextCursor == "" {
+					t.Fatal("got no next cursor, want one")
+				}
+				wantAPIError(t, "name cursor with sort=updated", api.get("/api/v1/entities?sort=updated&limit=2&cursor="+url.QueryEscape(p.NextCursor)),
+					http.StatusUnprocessableEntity, "invalid", "cursor")
+			})
 		})
 
-		t.Run("stable while entities are added", func(t *testing.T) {
-			got, _ := walk(t, api, "limit=5", func() {
-				mustCreate(t, api, componentDesc("a-late", "team-0"))
-				mustCreate(t, api, componentDesc("zz-late", "team-0"))
-			})
-			if d := duplicates(got); len(d) > 0 {
-				t.Errorf("got %v more than once", d)
-			}
-			seen := map[string]bool{}
-			for _, r := range got {
-				seen[r] = true
-			}
-			for _, r := range all {
-				if !seen[r] {
-					t.Errorf("walk lost %s", r)
+		t.Run("requests are counted by route", func(t *testing.T) {
+			r := s.client(t).get("/metrics")
+			for _, re := range []string{
+				`chief_http_requests_total\{code="201",method="POST",route="POST /api/v1/entities"\} \d+`,
+				`chief_http_requests_total\{code="422",method="POST",route="POST /api/v1/entities"\} \d+`,
+				`chief_http_requests_total\{code="204",method="DELETE",route="DELETE /api/v1/entities/\{kind\}/\{namespace\}/\{name\}"\} \d+`,
+			} {
+				if !regexp.MustCompile(re).MatchString(r.Body) {
+					t.Errorf("GET /metrics: got no line matching %s, want API requests counted by route pattern", re)
 				}
 			}
-			if seen["component:default/a-late"] || !seen["component:default/zz-late"] {
-				t.Errorf("got a-late %v zz-late %v, want only zz-late (a-late sorts before the cursor)", seen["component:default/a-late"], seen["component:default/zz-late"])
-			}
 		})
 
-		t.Run("cursor of another sort", func(t *testing.T) {
-			p := listPage(t, api, "sort=name&limit=2")
-			if p.NextCursor == "" {
-				t.Fatal("got no next cursor, want one")
-			}
-			wantAPIError(t, "name cursor with sort=updated", api.get("/api/v1/entities?sort=updated&limit=2&cursor="+url.QueryEscape(p.NextCursor)),
-				http.StatusUnprocessableEntity, "invalid", "cursor")
+		t.Run("openapi document", func(t *testing.T) {
+			testOpenAPIDocument(t, s)
 		})
 	})
 }
@@ -652,9 +669,8 @@ func namesOf(refs []string) []string {
 	return out
 }
 
-func TestOpenAPIDocument(t *testing.T) {
-	t.Parallel()
-	s := startServer(t, nil)
+func testOpenAPIDocument(t *testing.T, s *server) {
+	t.Helper()
 	anon := s.client(t)
 	r := anon.get("/api/v1/openapi.json")
 	if r.Status != http.StatusOK {

@@ -264,12 +264,13 @@ func TestCatalogFormLifecycle(t *testing.T) {
 	})
 }
 
-func TestCatalogListFilters(t *testing.T) {
+func TestCatalogListPage(t *testing.T) {
 	t.Parallel()
 	engines(t, func(t *testing.T, dbArgs []string) {
 		s := startServer(t, dbArgs)
 		c, api := s.adminToken(t)
 
+		// Filters and sorting, over six entities of several kinds.
 		alpha := componentDesc("alpha-svc", "team-a")
 		metadataOf(alpha)["title"] = "Alpha Service"
 		metadataOf(alpha)["description"] = "Handles zebra payments."
@@ -347,72 +348,72 @@ func TestCatalogListFilters(t *testing.T) {
 				}
 			})
 		}
-	})
-}
 
-func TestCatalogListPaging(t *testing.T) {
-	skipShort(t)
-	t.Parallel()
-	engines(t, func(t *testing.T, dbArgs []string) {
-		s := startServer(t, dbArgs)
-		c, api := s.adminToken(t)
-		const n = 55
-		var names []string
-		for i := range n {
-			name := fmt.Sprintf("svc-%02d", i)
-			names = append(names, "component/default/"+name)
-			mustCreate(t, api, componentDesc(name, "team-a"))
-		}
-		reversed := make([]string, n)
-		for i, name := range names {
-			reversed[n-1-i] = name
-		}
-		for _, tc := range []struct {
-			query      string
-			want       []string
-			count      string
-			prev, next bool
-		}{
-			{"", names[:50], "1–50 of 55 entities", false, true},
-			{"page=1", names[:50], "1–50 of 55 entities", false, true},
-			{"page=2", names[50:], "51–55 of 55 entities", true, false},
-			{"kind=component&page=2", names[50:], "51–55 of 55 entities", true, false},
-			{"sort=-name&page=2", reversed[50:], "51–55 of 55 entities", true, false},
-			{"sort=-name", reversed[:50], "1–50 of 55 entities", false, true},
-		} {
-			t.Run("?"+tc.query, func(t *testing.T) {
-				r := c.get("/catalog?" + tc.query)
-				if r.Status != http.StatusOK {
-					t.Fatalf("got status %d, want 200", r.Status)
+		// Paging: 49 more make 55, more than the 50 a page shows.
+		t.Run("paging", func(t *testing.T) {
+			skipShort(t)
+			all := []string{a, b, d, e, g}
+			for i := range 49 {
+				name := fmt.Sprintf("svc-%02d", i)
+				all = append(all, "component/default/"+name)
+				mustCreate(t, api, componentDesc(name, "team-a"))
+			}
+			all = append(all, T)
+			const n = 55
+			reversed := make([]string, n)
+			for i, name := range all {
+				reversed[n-1-i] = name
+			}
+			components := append([]string{a, b, g}, all[5:54]...)
+			for _, tc := range []struct {
+				query      string
+				want       []string
+				count      string
+				pages      string
+				prev, next bool
+			}{
+				{"", all[:50], "1–50 of 55 entities", "of 2 pages", false, true},
+				{"page=1", all[:50], "1–50 of 55 entities", "of 2 pages", false, true},
+				{"page=2", all[50:], "51–55 of 55 entities", "of 2 pages", true, false},
+				{"sort=-name", reversed[:50], "1–50 of 55 entities", "of 2 pages", false, true},
+				{"sort=-name&page=2", reversed[50:], "51–55 of 55 entities", "of 2 pages", true, false},
+				{"kind=component&page=2", components[50:], "51–52 of 52 entities", "of 2 pages", true, false},
+				{"owner=team-a&page=2", []string{"component/default/svc-48"}, "51–51 of 51 entities", "of 2 pages", true, false},
+			} {
+				t.Run("?"+tc.query, func(t *testing.T) {
+					r := c.get("/catalog?" + tc.query)
+					if r.Status != http.StatusOK {
+						t.Fatalf("got status %d, want 200", r.Status)
+					}
+					if got := catalogRows(r.Body); !reflect.DeepEqual(got, tc.want) {
+						t.Errorf("rows: got %d %v, want %d %v", len(got), got, len(tc.want), tc.want)
+					}
+					if tc.count != "" && !strings.Contains(r.Body, tc.count) {
+						t.Errorf("got no %q, want it", tc.count)
+					}
+					if tc.pages != "" && !strings.Contains(r.Body, tc.pages) {
+						t.Errorf("got no %q, want it", tc.pages)
+					}
+					if got := strings.Contains(r.Body, `rel="prev"`); got != tc.prev {
+						t.Errorf("previous link: got %v, want %v", got, tc.prev)
+					}
+					if got := strings.Contains(r.Body, `rel="next"`); got != tc.next {
+						t.Errorf("next link: got %v, want %v", got, tc.next)
+					}
+				})
+			}
+			t.Run("next link leads to page 2", func(t *testing.T) {
+				r := c.get("/catalog?kind=component")
+				m := regexp.MustCompile(`<a href="([^"]+)" rel="next">`).FindStringSubmatch(r.Body)
+				if m == nil {
+					t.Fatal("got no next link")
 				}
-				if got := catalogRows(r.Body); !reflect.DeepEqual(got, tc.want) {
-					t.Errorf("rows: got %d %v, want %d %v", len(got), got, len(tc.want), tc.want)
-				}
-				if !strings.Contains(r.Body, tc.count) {
-					t.Errorf("got no %q, want it", tc.count)
-				}
-				if !strings.Contains(r.Body, "of 2 pages") {
-					t.Error("got no \"of 2 pages\", want it")
-				}
-				if got := strings.Contains(r.Body, `rel="prev"`); got != tc.prev {
-					t.Errorf("previous link: got %v, want %v", got, tc.prev)
-				}
-				if got := strings.Contains(r.Body, `rel="next"`); got != tc.next {
-					t.Errorf("next link: got %v, want %v", got, tc.next)
+				next := strings.ReplaceAll(m[1], "&amp;", "&")
+				p := c.get("/catalog" + next)
+				if got := catalogRows(p.Body); !reflect.DeepEqual(got, components[50:]) {
+					t.Errorf("GET /catalog%s: got rows %v, want %v", next, got, components[50:])
 				}
 			})
-		}
-		t.Run("next link leads to page 2", func(t *testing.T) {
-			r := c.get("/catalog?kind=component")
-			m := regexp.MustCompile(`<a href="([^"]+)" rel="next">`).FindStringSubmatch(r.Body)
-			if m == nil {
-				t.Fatal("got no next link")
-			}
-			next := strings.ReplaceAll(m[1], "&amp;", "&")
-			p := c.get("/catalog" + next)
-			if got := catalogRows(p.Body); !reflect.DeepEqual(got, names[50:]) {
-				t.Errorf("GET /catalog%s: got rows %v, want %v", next, got, names[50:])
-			}
 		})
 	})
 }

@@ -368,11 +368,11 @@ func TestCLIImportExportBackup(t *testing.T) {
 			out, err = s.cli(t, "", "backup", file)
 			wantFail(t, "backup over an existing file", out, err, "exists already")
 
-			copy := startServer(t, []string{"--data", dir})
-			if copy.Setup != "" {
+			restored := startServer(t, []string{"--data", dir})
+			if restored.Setup != "" {
 				t.Errorf("server on the backup printed a setup link, want the users of the backup")
 			}
-			c := copy.client(t)
+			c := restored.client(t)
 			c.login("admin@example.com", adminPassword)
 			if got := kindCounts(t, c); fmt.Sprint(got) != fmt.Sprint(fixtureKinds) {
 				t.Errorf("backup by kind: got %v, want %v", got, fixtureKinds)
@@ -384,93 +384,94 @@ func TestCLIImportExportBackup(t *testing.T) {
 	})
 }
 
-func TestCLIImportReportsInvalidEntities(t *testing.T) {
+// TestCLIImportProblemsAndMigrations checks how import reports invalid
+// entities, and migrate status and up.
+func TestCLIImportProblemsAndMigrations(t *testing.T) {
 	t.Parallel()
 	engines(t, func(t *testing.T, dbArgs []string) {
 		s := startServer(t, dbArgs)
 		admin := s.setupAdmin(t)
-		dir := t.TempDir()
-		file := filepath.Join(dir, "catalog-info.yaml")
-		body := `apiVersion: backstage.io/v1alpha1
-kind: Component
-metadata:
-  name: good-one
-spec:
-  type: service
-  lifecycle: production
-  owner: team-a
----
-apiVersion: backstage.io/v1alpha1
-kind: Component
-metadata:
-  name: Bad Name!
-spec:
-  type: service
-  lifecycle: production
-  owner: team-a
-`
-		if err := os.WriteFile(file, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		t.Run("import reports invalid entities", func(t *testing.T) {
+			dir := t.TempDir()
+			file := filepath.Join(dir, "catalog-info.yaml")
+			body := strings.Join([]string{
+				"apiVersion: backstage.io/v1alpha1", // line 1
+				"kind: Component",
+				"metadata:",
+				"  name: good-one",
+				"spec:",
+				"  type: service",
+				"  lifecycle: production",
+				"  owner: team-a",
+				"---",
+				"apiVersion: backstage.io/v1alpha1", // line 10
+				"kind: Component",
+				"metadata:",
+				"  name: Bad Name!", // line 13
+				"spec:",
+				"  type: service",
+				"  lifecycle: production",
+				"  owner: team-a",
+			}, "\n") + "\n"
+			if err := os.WriteFile(file, []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
 
-		out, err := s.cli(t, "", "import", "backstage", file)
-		wantOK(t, "import", out, err, "1 entities; 1 created", "Skipped 1:", "metadata.name")
-		if want := file + ":13:"; !strings.Contains(out, want) {
-			t.Errorf("import: got\n%s\nwant the invalid entity reported at %s (the file as given, and the line of metadata.name)", out, want)
-		}
-		if !regexp.MustCompile(`catalog-info\.yaml:13: `).MatchString(out) {
-			t.Errorf("import: got\n%s\nwant the problem at line 13", out)
-		}
-		if _, r := getEntity(t, admin, "component/default/good-one"); r.Status != http.StatusOK {
-			t.Errorf("GET good-one: got %d, want 200 (the valid entity is imported)", r.Status)
-		}
-		if n := total(t, admin, ""); n != 1 {
-			t.Errorf("after the import: got %d entities, want 1", n)
-		}
+			out, err := s.cli(t, "", "import", "backstage", file)
+			wantOK(t, "import", out, err, "1 entities; 1 created", "Skipped 1:", "metadata.name")
+			if want := file + ":13:"; !strings.Contains(out, want) {
+				t.Errorf("import: got\n%s\nwant the invalid entity reported at %s (the file as given, and the line of metadata.name)", out, want)
+			}
+			if !regexp.MustCompile(`catalog-info\.yaml:13: `).MatchString(out) {
+				t.Errorf("import: got\n%s\nwant the problem at line 13", out)
+			}
+			if _, r := getEntity(t, admin, "component/default/good-one"); r.Status != http.StatusOK {
+				t.Errorf("GET good-one: got %d, want 200 (the valid entity is imported)", r.Status)
+			}
+			if n := total(t, admin, ""); n != 1 {
+				t.Errorf("after the import: got %d entities, want 1", n)
+			}
 
-		out, err = s.cli(t, "", "import", "backstage", "--strict", file)
-		wantFail(t, "import --strict", out, err, "1 problem(s)")
-		if !strings.Contains(out, "0 created, 0 updated, 1 unchanged") {
-			t.Errorf("import --strict: got\n%s\nwant the valid entity unchanged", out)
-		}
+			out, err = s.cli(t, "", "import", "backstage", "--strict", file)
+			wantFail(t, "import --strict", out, err, "1 problem(s)")
+			if !strings.Contains(out, "0 created, 0 updated, 1 unchanged") {
+				t.Errorf("import --strict: got\n%s\nwant the valid entity unchanged", out)
+			}
 
-		broken := filepath.Join(dir, "broken.yaml")
-		if err := os.WriteFile(broken, []byte("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: [unclosed\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		out, err = s.cli(t, "", "import", "backstage", broken)
-		wantOK(t, "import a broken file", out, err, "YAML syntax")
-		if !regexp.MustCompile(`broken\.yaml:\d+: YAML syntax`).MatchString(out) {
-			t.Errorf("import a broken file: got\n%s\nwant the problem with file and line", out)
-		}
-	})
-}
+			broken := filepath.Join(dir, "broken.yaml")
+			if err := os.WriteFile(broken, []byte("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: [unclosed\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out, err = s.cli(t, "", "import", "backstage", broken)
+			wantOK(t, "import a broken file", out, err, "YAML syntax")
+			if !regexp.MustCompile(`broken\.yaml:\d+: YAML syntax`).MatchString(out) {
+				t.Errorf("import a broken file: got\n%s\nwant the problem with file and line", out)
+			}
+		})
 
-func TestCLIMigrateStatus(t *testing.T) {
-	t.Parallel()
-	engines(t, func(t *testing.T, dbArgs []string) {
-		applied := regexp.MustCompile(`(?m)^0001\s+init\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$`)
-		s := startServer(t, dbArgs)
-		out, err := s.cli(t, "", "migrate", "status")
-		wantOK(t, "migrate status", out, err, "VERSION")
-		if !applied.MatchString(out) || strings.Contains(out, "pending") {
-			t.Errorf("migrate status on the server's database: got\n%s\nwant 0001 init applied", out)
-		}
+		t.Run("migrate status", func(t *testing.T) {
+			applied := regexp.MustCompile(`(?m)^0001\s+init\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$`)
+			out, err := s.cli(t, "", "migrate", "status")
+			wantOK(t, "migrate status", out, err, "VERSION")
+			if !applied.MatchString(out) || strings.Contains(out, "pending") {
+				t.Errorf("migrate status on the server's database: got\n%s\nwant 0001 init applied", out)
+			}
 
-		fresh := &server{dbArgs: freshDBArgs(t, dbArgs)}
-		out, err = fresh.cli(t, "", "migrate", "status")
-		wantOK(t, "migrate status of a new database", out, err)
-		if !regexp.MustCompile(`(?m)^0001\s+init\s+pending$`).MatchString(out) {
-			t.Errorf("migrate status of a new database: got\n%s\nwant 0001 init pending", out)
-		}
-		out, err = fresh.cli(t, "", "migrate", "up")
-		wantOK(t, "migrate up", out, err, "Applied 1 migration(s).")
-		out, err = fresh.cli(t, "", "migrate", "status")
-		if err != nil || !applied.MatchString(out) {
-			t.Errorf("migrate status after up: got %v\n%s\nwant 0001 init applied", err, out)
-		}
-		out, err = fresh.cli(t, "", "migrate", "sideways")
-		wantFail(t, "migrate sideways", out, err, "unknown migrate action")
+			fresh := &server{dbArgs: freshDBArgs(t, dbArgs)}
+			out, err = fresh.cli(t, "", "migrate", "status")
+			wantOK(t, "migrate status of a new database", out, err)
+			if !regexp.MustCompile(`(?m)^0001\s+init\s+pending$`).MatchString(out) {
+				t.Errorf("migrate status of a new database: got\n%s\nwant 0001 init pending", out)
+			}
+			out, err = fresh.cli(t, "", "migrate", "up")
+			wantOK(t, "migrate up", out, err, "Applied 1 migration(s).")
+			out, err = fresh.cli(t, "", "migrate", "status")
+			if err != nil || !applied.MatchString(out) {
+				t.Errorf("migrate status after up: got %v\n%s\nwant 0001 init applied", err, out)
+			}
+			out, err = fresh.cli(t, "", "migrate", "sideways")
+			wantFail(t, "migrate sideways", out, err, "unknown migrate action")
+		})
 	})
 }
 

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/chief-hq/chief/internal/apperr"
 	"github.com/chief-hq/chief/internal/audit"
@@ -56,27 +55,28 @@ func (s *Server) apiUserUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &patch); err != nil {
 		return err
 	}
-	email := r.PathValue("email")
-	self := principalFrom(r.Context()).user.Email == strings.ToLower(email)
-	u, err := s.auth.UserByEmail(r.Context(), email)
+	u, err := s.auth.UserByEmail(r.Context(), r.PathValue("email"))
 	if err != nil {
 		return err
 	}
+	email := u.Email
+	self := principalFrom(r.Context()).user.ID == u.ID
+	// Check the whole patch before changing anything.
+	if patch.Role != nil && self && *patch.Role != auth.Admin {
+		return apperr.Field("role", "you cannot take away your own admin role")
+	}
+	if patch.Disabled != nil && !*patch.Disabled {
+		return apperr.Field("disabled", "a disabled account cannot be enabled again; add a new user")
+	}
+	if patch.Disabled != nil && self {
+		return apperr.Field("disabled", "you cannot disable your own account")
+	}
 	if patch.Role != nil {
-		if self && *patch.Role != auth.Admin {
-			return apperr.Field("role", "you cannot take away your own admin role")
-		}
 		if u, err = s.auth.SetRole(r.Context(), email, *patch.Role); err != nil {
 			return err
 		}
 	}
 	if patch.Disabled != nil {
-		if !*patch.Disabled {
-			return apperr.Field("disabled", "a disabled account cannot be enabled again; add a new user")
-		}
-		if self {
-			return apperr.Field("disabled", "you cannot disable your own account")
-		}
 		if u, err = s.auth.DisableUser(r.Context(), email); err != nil {
 			return err
 		}

@@ -135,6 +135,12 @@ var funcs = template.FuncMap{
 		return part * 100 / whole
 	},
 	"value": auditValue,
+	"title": func(s string) string {
+		if s == "" {
+			return s
+		}
+		return strings.ToUpper(s[:1]) + s[1:]
+	},
 }
 
 // entityURL is the page of an entity.

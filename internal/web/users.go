@@ -58,11 +58,14 @@ func (s *Server) userSetRole(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	email := r.PathValue("email")
-	if email == principalFrom(r.Context()).user.Email && role != auth.Admin {
+	target, err := s.auth.UserByEmail(r.Context(), r.PathValue("email"))
+	if err != nil {
+		return err
+	}
+	if target.ID == principalFrom(r.Context()).user.ID && role != auth.Admin {
 		return apperr.New(apperr.Conflict, "you cannot take away your own admin role; ask another admin")
 	}
-	u, err := s.auth.SetRole(r.Context(), email, role)
+	u, err := s.auth.SetRole(r.Context(), target.Email, role)
 	if err != nil {
 		return err
 	}
@@ -71,11 +74,14 @@ func (s *Server) userSetRole(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) userDisable(w http.ResponseWriter, r *http.Request) error {
-	email := r.PathValue("email")
-	if email == principalFrom(r.Context()).user.Email {
+	target, err := s.auth.UserByEmail(r.Context(), r.PathValue("email"))
+	if err != nil {
+		return err
+	}
+	if target.ID == principalFrom(r.Context()).user.ID {
 		return apperr.New(apperr.Conflict, "you cannot disable your own account")
 	}
-	u, err := s.auth.DisableUser(r.Context(), email)
+	u, err := s.auth.DisableUser(r.Context(), target.Email)
 	if err != nil {
 		return err
 	}
