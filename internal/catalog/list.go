@@ -192,8 +192,7 @@ func (q *Query) where() (string, []any) {
 		add("orphaned = ?", true)
 	}
 	if s := strings.TrimSpace(q.Search); s != "" {
-		p := "%" + db.EscapeLike(lower(s)) + "%"
-		add(`(lower(name) LIKE ? ESCAPE '\' OR lower(title) LIKE ? ESCAPE '\' OR lower(description) LIKE ? ESCAPE '\')`, p, p, p)
+		add(`search LIKE ? ESCAPE '\'`, "%"+db.EscapeLike(lower(s))+"%")
 	}
 	if len(conds) == 0 {
 		return "", nil

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/chief-hq/chief/internal/apperr"
 	"github.com/chief-hq/chief/internal/audit"
@@ -147,10 +148,12 @@ func newWriter(ctx context.Context, tx *sql.Tx) (*writer, error) {
 		}
 	}
 	prep(&w.insert, `INSERT INTO entities (ref, kind, namespace, name, api_version, title, description, spec_type, lifecycle, owner_ref,
-		labels, annotations, tags, links, spec, location, origin, orphaned, hash, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20) RETURNING id`)
+		labels, annotations, tags, links, spec, location, origin, orphaned, hash, created_at, updated_at, search)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21) RETURNING id`)
+	// The name and namespace may change case; the reference key stays.
 	prep(&w.change, `UPDATE entities SET api_version = $2, title = $3, description = $4, spec_type = $5, lifecycle = $6, owner_ref = $7,
-		labels = $8, annotations = $9, tags = $10, links = $11, spec = $12, location = $13, origin = $14, orphaned = $15, hash = $16, updated_at = $17
+		labels = $8, annotations = $9, tags = $10, links = $11, spec = $12, location = $13, origin = $14, orphaned = $15, hash = $16, updated_at = $17,
+		search = $18, name = $19, namespace = $20
 		WHERE id = $1`)
 	prep(&w.delTags, `DELETE FROM entity_tags WHERE entity_id = $1`)
 	prep(&w.addTag, `INSERT INTO entity_tags (entity_id, tag) VALUES ($1, $2) ON CONFLICT DO NOTHING`)
@@ -182,7 +185,7 @@ func (w *writer) close() {
 type row struct {
 	key, ownerKey, specType, lifecycle string
 	labels, annotations, tags, links   string
-	spec, hash                         string
+	spec, hash, search                 string
 }
 
 func toRow(r *Record) row {
@@ -211,6 +214,7 @@ func toRow(r *Record) row {
 	body, _ := json.Marshal(e)
 	sum := sha256.Sum256([]byte(string(body) + "\x00" + r.Location + "\x00" + r.Origin))
 	out.hash = hex.EncodeToString(sum[:])
+	out.search = strings.ToLower(e.Metadata.Name + "\n" + e.Metadata.Title + "\n" + e.Metadata.Description)
 	return out
 }
 
@@ -219,7 +223,7 @@ func (w *writer) create(ctx context.Context, rec *Record, action string) error {
 	e := &rec.Entity
 	rw := toRow(rec)
 	if err := w.insert.QueryRowContext(ctx, rw.key, e.Kind, e.Metadata.Namespace, e.Metadata.Name, e.APIVersion, e.Metadata.Title, e.Metadata.Description,
-		rw.specType, rw.lifecycle, rw.ownerKey, rw.labels, rw.annotations, rw.tags, rw.links, rw.spec, rec.Location, rec.Origin, rec.Orphaned, rw.hash, now).Scan(&rec.ID); err != nil {
+		rw.specType, rw.lifecycle, rw.ownerKey, rw.labels, rw.annotations, rw.tags, rw.links, rw.spec, rec.Location, rec.Origin, rec.Orphaned, rw.hash, now, rw.search).Scan(&rec.ID); err != nil {
 		return fmt.Errorf("insert %s: %w", rw.key, err)
 	}
 	rec.CreatedAt, rec.UpdatedAt = now, now
@@ -238,7 +242,8 @@ func (w *writer) update(ctx context.Context, old, rec *Record, action string) er
 	rw := toRow(rec)
 	e := &rec.Entity
 	if _, err := w.change.ExecContext(ctx, rec.ID, e.APIVersion, e.Metadata.Title, e.Metadata.Description, rw.specType, rw.lifecycle, rw.ownerKey,
-		rw.labels, rw.annotations, rw.tags, rw.links, rw.spec, rec.Location, rec.Origin, rec.Orphaned, rw.hash, now); err != nil {
+		rw.labels, rw.annotations, rw.tags, rw.links, rw.spec, rec.Location, rec.Origin, rec.Orphaned, rw.hash, now,
+		rw.search, e.Metadata.Name, e.Metadata.Namespace); err != nil {
 		return fmt.Errorf("update %s: %w", rw.key, err)
 	}
 	rec.UpdatedAt = now

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"math"
 	"net/url"
 	"strings"
 
@@ -32,6 +33,9 @@ func (e *Entity) Validate() error {
 	}
 	if e.Spec == nil {
 		e.Spec = map[string]any{}
+	}
+	if field := nonFinite(e.Spec, "spec"); field != "" {
+		return apperr.Field(field, "is not a finite number (JSON has no NaN or infinity)")
 	}
 	for _, f := range kind.Fields {
 		v, present := e.Spec[f.Name]
@@ -184,4 +188,29 @@ func PlaceholderTarget(v any) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// nonFinite returns the path of the first NaN or infinite number in v.
+func nonFinite(v any, path string) string {
+	switch t := v.(type) {
+	case float64:
+		if math.IsNaN(t) || math.IsInf(t, 0) {
+			return path
+		}
+	case float32:
+		return nonFinite(float64(t), path)
+	case map[string]any:
+		for _, k := range sortedKeys(t) {
+			if p := nonFinite(t[k], path+"."+k); p != "" {
+				return p
+			}
+		}
+	case []any:
+		for i, x := range t {
+			if p := nonFinite(x, fmt.Sprintf("%s[%d]", path, i)); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
 }

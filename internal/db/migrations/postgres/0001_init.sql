@@ -64,6 +64,9 @@ CREATE TABLE entities (
     tags        TEXT NOT NULL DEFAULT '[]',
     links       TEXT NOT NULL DEFAULT '[]',
     spec        TEXT NOT NULL DEFAULT '{}',
+    -- search is name, title and description in lower case (Unicode-aware,
+    -- done in Go because SQLite's lower() only folds ASCII).
+    search      TEXT NOT NULL DEFAULT '',
     location    TEXT NOT NULL DEFAULT '',
     origin      TEXT NOT NULL DEFAULT '',
     orphaned    BOOLEAN NOT NULL DEFAULT FALSE,
