@@ -82,8 +82,10 @@ type Page struct {
 }
 
 type cursor struct {
-	Value any   `json:"v"`
-	ID    int64 `json:"id"`
+	// Sort is the query's sort, so a cursor cannot be used with another.
+	Sort  string `json:"s"`
+	Value any    `json:"v"`
+	ID    int64  `json:"id"`
 }
 
 // List returns a page of entities matching q. It returns invalid for a bad
@@ -104,7 +106,7 @@ func (s *Store) List(ctx context.Context, q Query) (Page, error) {
 
 	conds := where
 	if q.Cursor != "" {
-		c, err := decodeCursor(q.Cursor, col)
+		c, err := decodeCursor(q.Cursor, q.Sort, col)
 		if err != nil {
 			return Page{}, err
 		}
@@ -145,7 +147,7 @@ func (s *Store) List(ctx context.Context, q Query) (Page, error) {
 	if len(page.Items) > q.Limit {
 		page.Items = page.Items[:q.Limit]
 		last := page.Items[len(page.Items)-1]
-		page.NextCursor = encodeCursor(cursor{Value: sortValue(last, col), ID: last.ID})
+		page.NextCursor = encodeCursor(cursor{Sort: q.Sort, Value: sortValue(last, col), ID: last.ID})
 	}
 	if page.Items == nil {
 		page.Items = []Record{}
@@ -226,7 +228,7 @@ func encodeCursor(c cursor) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func decodeCursor(s, col string) (cursor, error) {
+func decodeCursor(s, sort, col string) (cursor, error) {
 	bad := apperr.Field("cursor", "is not a cursor from this listing; start again without it")
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
@@ -237,7 +239,7 @@ func decodeCursor(s, col string) (cursor, error) {
 		return cursor{}, bad
 	}
 	v, ok := c.Value.(string)
-	if !ok {
+	if !ok || c.Sort != sort {
 		return cursor{}, bad
 	}
 	if col == "updated_at" {

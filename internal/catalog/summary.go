@@ -178,7 +178,7 @@ func (s *Store) Facets(ctx context.Context) (Facets, error) {
 		dst *[]string
 		sql string
 	}{
-		{&f.Types, `SELECT DISTINCT spec_type FROM entities WHERE spec_type <> '' ORDER BY 1`},
+		{&f.Types, `SELECT DISTINCT spec_type FROM entities WHERE spec_type <> '' AND kind <> 'Location' ORDER BY 1`},
 		{&f.Lifecycles, `SELECT DISTINCT lifecycle FROM entities WHERE lifecycle <> '' ORDER BY 1`},
 		{&f.Owners, `SELECT DISTINCT owner_ref FROM entities WHERE owner_ref <> '' ORDER BY 1`},
 		{&f.Tags, `SELECT DISTINCT tag FROM entity_tags ORDER BY 1`},
