@@ -61,11 +61,7 @@ func (s *Server) apiEntityList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiEntityGet(w http.ResponseWriter, r *http.Request) error {
-	ref, err := refFromPath(r)
-	if err != nil {
-		return err
-	}
-	rec, err := s.catalog.Get(r.Context(), ref)
+	_, rec, err := s.entityAt(r)
 	if err != nil {
 		return err
 	}

@@ -48,11 +48,7 @@ func (s *Server) entityCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) entityEditForm(w http.ResponseWriter, r *http.Request) error {
-	ref, err := refFromPath(r)
-	if err != nil {
-		return err
-	}
-	rec, err := s.catalog.Get(r.Context(), ref)
+	_, rec, err := s.entityAt(r)
 	if err != nil {
 		return err
 	}
@@ -74,11 +70,7 @@ func editForm(rec catalog.Record) *entityForm {
 }
 
 func (s *Server) entityEdit(w http.ResponseWriter, r *http.Request) error {
-	ref, err := refFromPath(r)
-	if err != nil {
-		return err
-	}
-	rec, err := s.catalog.Get(r.Context(), ref)
+	ref, rec, err := s.entityAt(r)
 	if err != nil {
 		return err
 	}
@@ -105,11 +97,7 @@ func (s *Server) entityEdit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) entityDeleteForm(w http.ResponseWriter, r *http.Request) error {
-	ref, err := refFromPath(r)
-	if err != nil {
-		return err
-	}
-	rec, err := s.catalog.Get(r.Context(), ref)
+	_, rec, err := s.entityAt(r)
 	if err != nil {
 		return err
 	}

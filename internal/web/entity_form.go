@@ -265,3 +265,14 @@ func (s *Server) suggest(ctx context.Context, f *entityForm) error {
 	}
 	return nil
 }
+
+// entityAt loads the entity an entity URL names; not found when it does not
+// exist.
+func (s *Server) entityAt(r *http.Request) (catalog.Ref, catalog.Record, error) {
+	ref, err := refFromPath(r)
+	if err != nil {
+		return catalog.Ref{}, catalog.Record{}, err
+	}
+	rec, err := s.catalog.Get(r.Context(), ref)
+	return ref, rec, err
+}

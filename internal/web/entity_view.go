@@ -53,11 +53,7 @@ type entityPage struct {
 }
 
 func (s *Server) entityView(w http.ResponseWriter, r *http.Request) error {
-	ref, err := refFromPath(r)
-	if err != nil {
-		return err
-	}
-	rec, err := s.catalog.Get(r.Context(), ref)
+	ref, rec, err := s.entityAt(r)
 	if err != nil {
 		return err
 	}

@@ -127,11 +127,7 @@ func node(b *strings.Builder, x, y int, ref catalog.Ref, title string, resolved,
 
 // entityGraph serves the relations graph alone, for embedding elsewhere.
 func (s *Server) entityGraph(w http.ResponseWriter, r *http.Request) error {
-	ref, err := refFromPath(r)
-	if err != nil {
-		return err
-	}
-	rec, err := s.catalog.Get(r.Context(), ref)
+	_, rec, err := s.entityAt(r)
 	if err != nil {
 		return err
 	}
