@@ -64,10 +64,14 @@ func dependencyGraph(rec catalog.Record) string {
 			y := top + i*(graphNodeH+graphGap)
 			// Edges run from the entity that depends, consumes or belongs
 			// towards the one it names.
+			// Each edge is labelled beside its outer node, where edges do
+			// not crowd.
 			if isLeft {
 				edge(&b, x+graphNodeW, y+graphNodeH/2, xc, cy, label(rel.Type))
+				fmt.Fprintf(&b, `<text x="%d" y="%d" class="graph-label">%s</text>`, x+graphNodeW+6, y+graphNodeH/2-4, html.EscapeString(lower(label(rel.Type))))
 			} else {
 				edge(&b, xc+graphNodeW, cy, x, y+graphNodeH/2, label(rel.Type))
+				fmt.Fprintf(&b, `<text x="%d" y="%d" class="graph-label" text-anchor="end">%s</text>`, x-6, y+graphNodeH/2-4, html.EscapeString(lower(label(rel.Type))))
 			}
 			node(&b, x, y, rel.Target, rel.TargetTitle, rel.Resolved, false)
 		}
