@@ -4,12 +4,8 @@ package audit
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"fmt"
 	"time"
-
-	"github.com/chief-hq/chief/internal/db"
 )
 
 // Actor is who makes a change: a signed-in user, an API token, or the CLI.
@@ -49,51 +45,6 @@ type Entry struct {
 	RecordType string            `json:"record_type"`
 	RecordID   string            `json:"record_id"`
 	Changes    map[string]Change `json:"changes"`
-}
-
-// Writer appends entries inside a caller's transaction. A prepared statement
-// makes long imports cheap.
-type Writer struct {
-	stmt  *sql.Stmt
-	actor string
-	at    time.Time
-}
-
-// NewWriter prepares an audit writer on tx for the actor in ctx.
-func NewWriter(ctx context.Context, tx *sql.Tx) (*Writer, error) {
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO audit_log (at, actor, action, record_type, record_id, changes) VALUES ($1, $2, $3, $4, $5, $6)`)
-	if err != nil {
-		return nil, fmt.Errorf("prepare audit insert: %w", err)
-	}
-	return &Writer{stmt: stmt, actor: ActorFrom(ctx).Name, at: db.Now()}, nil
-}
-
-// Add appends one entry.
-func (w *Writer) Add(ctx context.Context, action, recordType, recordID string, changes map[string]Change) error {
-	if changes == nil {
-		changes = map[string]Change{}
-	}
-	body, err := json.Marshal(changes)
-	if err != nil {
-		return fmt.Errorf("encode audit changes: %w", err)
-	}
-	if _, err := w.stmt.ExecContext(ctx, w.at, w.actor, action, recordType, recordID, string(body)); err != nil {
-		return fmt.Errorf("write audit entry: %w", err)
-	}
-	return nil
-}
-
-// Close releases the prepared statement.
-func (w *Writer) Close() error { return w.stmt.Close() }
-
-// Record writes a single entry in tx for the actor in ctx.
-func Record(ctx context.Context, tx *sql.Tx, action, recordType, recordID string, changes map[string]Change) error {
-	w, err := NewWriter(ctx, tx)
-	if err != nil {
-		return err
-	}
-	defer w.Close()
-	return w.Add(ctx, action, recordType, recordID, changes)
 }
 
 // Diff returns the fields whose values differ between old and new, which map

@@ -2,7 +2,6 @@ package audit_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"reflect"
@@ -47,7 +46,7 @@ func seed(t *testing.T, d *db.DB, entries []seedEntry) []int64 {
 	ids := make([]int64, len(entries))
 	for i, e := range entries {
 		ctx := audit.WithActor(context.Background(), audit.Actor{Name: e.actor})
-		err := d.Write(ctx, func(tx *sql.Tx) error {
+		err := d.Write(ctx, func(tx *db.Tx) error {
 			if err := audit.Record(ctx, tx, e.action, e.recordType, e.recordID, e.changes); err != nil {
 				return err
 			}
@@ -273,18 +272,14 @@ func TestListDefaultLimit(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
 		ctx := audit.WithActor(context.Background(), audit.Actor{Name: "cli:import"})
 		const n = 51
-		if err := d.Write(ctx, func(tx *sql.Tx) error {
-			w, err := audit.NewWriter(ctx, tx)
-			if err != nil {
-				return err
-			}
-			defer w.Close()
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			w := audit.NewWriter(ctx, tx)
 			for i := range n {
 				if err := w.Add(ctx, "entity.create", "entity", fmt.Sprintf("component:default/c%02d", i), nil); err != nil {
 					return err
 				}
 			}
-			return nil
+			return w.Flush(ctx)
 		}); err != nil {
 			t.Fatalf("write %d entries: %v", n, err)
 		}
@@ -381,7 +376,7 @@ func TestRecordActor(t *testing.T) {
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
 				rid := "record-" + tc.name
-				if err := d.Write(tc.ctx, func(tx *sql.Tx) error {
+				if err := d.Write(tc.ctx, func(tx *db.Tx) error {
 					return audit.Record(tc.ctx, tx, "thing.create", "thing", rid, nil)
 				}); err != nil {
 					t.Fatal(err)
@@ -414,12 +409,8 @@ func TestWriterSharesTransaction(t *testing.T) {
 			t.Run(tc.name, func(t *testing.T) {
 				rtype := "batch-" + tc.name
 				before := time.Now()
-				err := d.Write(ctx, func(tx *sql.Tx) error {
-					w, err := audit.NewWriter(ctx, tx)
-					if err != nil {
-						return err
-					}
-					defer w.Close()
+				err := d.Write(ctx, func(tx *db.Tx) error {
+					w := audit.NewWriter(ctx, tx)
 					for i := range 3 {
 						if err := w.Add(ctx, "entity.create", rtype, fmt.Sprint(i), map[string]audit.Change{"i": {New: float64(i)}}); err != nil {
 							return err
@@ -428,7 +419,7 @@ func TestWriterSharesTransaction(t *testing.T) {
 					if tc.fail {
 						return errStop
 					}
-					return nil
+					return w.Flush(ctx)
 				})
 				if tc.fail != errors.Is(err, errStop) || (!tc.fail && err != nil) {
 					t.Fatalf("Write: got error %v, want fail=%v", err, tc.fail)

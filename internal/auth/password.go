@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -68,5 +69,9 @@ func CheckPassword(encoded, password string) bool {
 }
 
 // dummyHash is checked against when an account does not exist, so that the
-// answer takes as long as for a wrong password.
-var dummyHash, _ = HashPassword("no such account, no such password")
+// answer takes as long as for a wrong password. It is made on first use, not
+// at start, to keep start-up and CLI commands fast.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("no such account, no such password")
+	return h
+})

@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/chief-hq/chief/internal/apperr"
 	"github.com/chief-hq/chief/internal/db"
@@ -13,7 +12,7 @@ import (
 // exist.
 func (s *Store) NewSetupToken(ctx context.Context) (string, error) {
 	var secret string
-	err := s.db.Write(ctx, func(tx *sql.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n); err != nil || n > 0 {
 			return err
@@ -36,7 +35,7 @@ func (s *Store) CompleteSetup(ctx context.Context, secret string, n NewUser) (Us
 		return User{}, err
 	}
 	var u User
-	err := s.db.Write(ctx, func(tx *sql.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM setup_tokens WHERE token_hash = $1`, hashSecret(secret))
 		if err != nil {
 			return err

@@ -48,7 +48,7 @@ func (s *Store) CreateUser(ctx context.Context, n NewUser) (User, error) {
 		return User{}, err
 	}
 	var u User
-	err := s.db.Write(ctx, func(tx *sql.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		var err error
 		u, err = createUser(ctx, tx, n)
 		return err
@@ -56,7 +56,7 @@ func (s *Store) CreateUser(ctx context.Context, n NewUser) (User, error) {
 	return u, err
 }
 
-func createUser(ctx context.Context, tx *sql.Tx, n NewUser) (User, error) {
+func createUser(ctx context.Context, tx *db.Tx, n NewUser) (User, error) {
 	hash, err := HashPassword(n.Password)
 	if err != nil {
 		return User{}, err
@@ -113,7 +113,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
 // tokens stop working too. It returns not found for an unknown email.
 func (s *Store) DisableUser(ctx context.Context, email string) (User, error) {
 	var u User
-	err := s.db.Write(ctx, func(tx *sql.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		var err error
 		u, err = scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`, strings.ToLower(strings.TrimSpace(email))))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -144,7 +144,7 @@ func (s *Store) SetRole(ctx context.Context, email string, role Role) (User, err
 		return User{}, apperr.Field("role", "unknown role %q: use viewer, editor or admin", role)
 	}
 	var u User
-	err := s.db.Write(ctx, func(tx *sql.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		var err error
 		u, err = scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`, strings.ToLower(strings.TrimSpace(email))))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -172,7 +172,7 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (User,
 	err := s.db.Read().QueryRowContext(ctx, `SELECT id, password_hash, disabled_at FROM users WHERE email = $1`, strings.ToLower(strings.TrimSpace(email))).Scan(&id, &hash, &disabled)
 	bad := apperr.New(apperr.Unauthorized, "wrong email or password")
 	if errors.Is(err, sql.ErrNoRows) {
-		CheckPassword(dummyHash, password)
+		CheckPassword(dummyHash(), password)
 		return User{}, bad
 	}
 	if err != nil {
@@ -188,7 +188,7 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (User,
 func (s *Store) CreateSession(ctx context.Context, userID int64) (string, error) {
 	secret := newSecret("")
 	now := db.Now()
-	err := s.db.Write(ctx, func(tx *sql.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < $1`, now); err != nil {
 			return err
 		}
@@ -212,7 +212,7 @@ func (s *Store) SessionUser(ctx context.Context, secret string) (User, error) {
 
 // DeleteSession signs a session out.
 func (s *Store) DeleteSession(ctx context.Context, secret string) error {
-	return s.db.Write(ctx, func(tx *sql.Tx) error {
+	return s.db.Write(ctx, func(tx *db.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hashSecret(secret))
 		return err
 	})

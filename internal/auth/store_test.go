@@ -388,7 +388,7 @@ func TestSessions(t *testing.T) {
 		t.Run("expired session", func(t *testing.T) {
 			const secret = "expired-session-secret"
 			past := db.Now().Add(-time.Hour)
-			if err := d.Write(ctx, func(tx *sql.Tx) error {
+			if err := d.Write(ctx, func(tx *db.Tx) error {
 				_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
 					hashSecret(secret), ana.ID, past.Add(-SessionLifetime), past)
 				return err
@@ -707,7 +707,7 @@ func TestTokens(t *testing.T) {
 		}
 		setLastUsed := func(t *testing.T, id int64, at time.Time) {
 			t.Helper()
-			if err := d.Write(context.Background(), func(tx *sql.Tx) error {
+			if err := d.Write(context.Background(), func(tx *db.Tx) error {
 				_, err := tx.ExecContext(context.Background(), `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, at, id)
 				return err
 			}); err != nil {
@@ -1195,7 +1195,7 @@ type created struct {
 func renameAuditLog(t *testing.T, d *db.DB, from, to string) {
 	t.Helper()
 	ctx := context.Background()
-	if err := d.Write(ctx, func(tx *sql.Tx) error {
+	if err := d.Write(ctx, func(tx *db.Tx) error {
 		_, err := tx.ExecContext(ctx, `ALTER TABLE `+from+` RENAME TO `+to)
 		return err
 	}); err != nil {

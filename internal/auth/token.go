@@ -76,7 +76,7 @@ func (s *Store) CreateToken(ctx context.Context, n NewToken) (Token, string, err
 	}
 	secret := newSecret(TokenPrefix)
 	var t Token
-	err := s.db.Write(ctx, func(tx *sql.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		var userID int64
 		var disabled sql.NullTime
 		err := tx.QueryRowContext(ctx, `SELECT id, disabled_at FROM users WHERE email = $1`, n.UserEmail).Scan(&userID, &disabled)
@@ -143,7 +143,7 @@ func (s *Store) Tokens(ctx context.Context) ([]Token, error) {
 // RevokeToken stops a token from working. It returns not found.
 func (s *Store) RevokeToken(ctx context.Context, id int64) (Token, error) {
 	var t Token
-	err := s.db.Write(ctx, func(tx *sql.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		var err error
 		t, err = scanToken(tx.QueryRowContext(ctx, tokenSelect+` WHERE t.id = $1`, id))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -184,7 +184,7 @@ func (s *Store) TokenUser(ctx context.Context, secret string) (User, Token, erro
 	t.UserEmail = u.Email
 	now := db.Now()
 	if !used.Valid || now.Sub(used.Time) >= time.Minute {
-		err := s.db.Write(ctx, func(tx *sql.Tx) error {
+		err := s.db.Write(ctx, func(tx *db.Tx) error {
 			_, err := tx.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, now, t.ID)
 			return err
 		})

@@ -99,9 +99,9 @@ type Relation struct {
 	TargetTitle string `json:"targetTitle,omitempty"`
 }
 
-// Declared returns the relations the entity's spec declares, each with its
-// inverse (from the target back to this entity). References that do not
-// parse are left out; Validate reports them.
+// Declared returns the relations the entity's spec declares, from the
+// entity to each target; Inverse names the other direction. References that
+// do not parse are left out; Validate reports them.
 func (e Entity) Declared() []Relation {
 	kind, ok := KindByName(e.Kind)
 	if !ok {
@@ -114,9 +114,7 @@ func (e Entity) Declared() []Relation {
 		if err != nil {
 			return
 		}
-		out = append(out,
-			Relation{Type: f.Relation, Source: self, Target: target},
-			Relation{Type: f.Inverse, Source: target, Target: self})
+		out = append(out, Relation{Type: f.Relation, Source: self, Target: target})
 	}
 	for _, f := range kind.Fields {
 		if !f.Ref() {
@@ -140,6 +138,8 @@ func (e Entity) Declared() []Relation {
 type Record struct {
 	ID     int64  `json:"-"`
 	Entity Entity `json:"entity"`
+	// Raw is the stored descriptor as JSON, for answers that pass it on.
+	Raw json.RawMessage `json:"-"`
 	// Location is where the descriptor was read from ("" when made in Chief).
 	Location string `json:"location,omitempty"`
 	// Origin is the import root that brought it in.

@@ -143,7 +143,7 @@ func TestExportRoundTrip(t *testing.T) {
 func entitiesOf(t *testing.T, s *catalog.Store) map[string]catalog.Entity {
 	t.Helper()
 	out := map[string]catalog.Entity{}
-	q := catalog.Query{Limit: 500}
+	q := catalog.Query{Limit: 500, Full: true}
 	for {
 		p, err := s.List(context.Background(), q)
 		if err != nil {

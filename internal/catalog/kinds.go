@@ -164,3 +164,20 @@ func mustKind(name string) KindDef {
 	}
 	return k
 }
+
+// inverses maps each relation type to the type of the other direction.
+var inverses = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range Kinds {
+		for _, f := range k.Fields {
+			if f.Ref() {
+				m[f.Relation], m[f.Inverse] = f.Inverse, f.Relation
+			}
+		}
+	}
+	return m
+}()
+
+// Inverse returns the relation type that reads the other way, e.g.
+// dependencyOf for dependsOn.
+func Inverse(relType string) string { return inverses[relType] }

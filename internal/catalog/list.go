@@ -32,6 +32,10 @@ type Query struct {
 	Limit  int    `json:"limit"`
 	Offset int    `json:"offset"`
 	Cursor string `json:"cursor"`
+	// Full decodes each whole descriptor into Entity. Without it, Entity
+	// holds what a listing shows (names, title, description, tags, and the
+	// spec's type, lifecycle and owner) and Raw holds the descriptor.
+	Full bool `json:"-"`
 }
 
 var sortColumns = map[string]string{
@@ -100,9 +104,15 @@ func (s *Store) List(ctx context.Context, q Query) (Page, error) {
 
 	var page Page
 	countSQL := `SELECT COUNT(*) FROM entities` + where
-	if err := s.db.Read().QueryRowContext(ctx, countSQL, args...).Scan(&page.Total); err != nil {
+	total, err := cached(ctx, s, fmt.Sprint("count", countSQL, args), func() (int, error) {
+		var n int
+		err := s.db.Read().QueryRowContext(ctx, countSQL, args...).Scan(&n)
+		return n, err
+	})
+	if err != nil {
 		return Page{}, fmt.Errorf("count entities: %w", err)
 	}
+	page.Total = total
 
 	conds := where
 	if q.Cursor != "" {
@@ -128,14 +138,14 @@ func (s *Store) List(ctx context.Context, q Query) (Page, error) {
 	}
 	args = append(args, q.Limit+1, q.Offset)
 	listSQL := fmt.Sprintf(`SELECT %s FROM entities%s ORDER BY %s %s, id %s LIMIT $%d OFFSET $%d`,
-		recordColumns, conds, col, dir, dir, len(args)-1, len(args))
+		listColumns, conds, col, dir, dir, len(args)-1, len(args))
 	rows, err := s.db.Read().QueryContext(ctx, listSQL, args...)
 	if err != nil {
 		return Page{}, fmt.Errorf("list entities: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		r, err := scanRecord(rows)
+		r, err := scanListed(rows, q.Full)
 		if err != nil {
 			return Page{}, err
 		}
@@ -250,4 +260,37 @@ func decodeCursor(s, sort, col string) (cursor, error) {
 		c.Value = t.UTC()
 	}
 	return c, nil
+}
+
+// listColumns are what a listing reads: the columns it shows, and the
+// descriptor to pass on without decoding.
+const listColumns = `id, kind, namespace, name, title, description, spec_type, lifecycle, owner, tags, body, location, origin, orphaned, created_at, updated_at`
+
+func scanListed(row interface{ Scan(...any) error }, full bool) (Record, error) {
+	var r Record
+	var specType, lifecycle, owner, tags, body string
+	e := &r.Entity
+	if err := row.Scan(&r.ID, &e.Kind, &e.Metadata.Namespace, &e.Metadata.Name, &e.Metadata.Title, &e.Metadata.Description,
+		&specType, &lifecycle, &owner, &tags, &body, &r.Location, &r.Origin, &r.Orphaned, &r.CreatedAt, &r.UpdatedAt); err != nil {
+		return Record{}, err
+	}
+	r.Raw = json.RawMessage(body)
+	r.CreatedAt, r.UpdatedAt = r.CreatedAt.UTC(), r.UpdatedAt.UTC()
+	if full {
+		if err := json.Unmarshal(r.Raw, e); err != nil {
+			return Record{}, fmt.Errorf("entity %d: %w", r.ID, err)
+		}
+		e.normalise()
+		return r, nil
+	}
+	e.Metadata.Tags = strings.Fields(tags)
+	for k, v := range map[string]string{"type": specType, "lifecycle": lifecycle, "owner": owner} {
+		if v != "" {
+			if e.Spec == nil {
+				e.Spec = map[string]any{}
+			}
+			e.Spec[k] = v
+		}
+	}
+	return r, nil
 }

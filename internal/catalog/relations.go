@@ -6,31 +6,42 @@ import (
 	"sort"
 )
 
-// Relations returns every relation from the entity at ref, those it declares
-// and those others declare towards it, each marked resolved when its target
-// exists.
+// Relations returns every relation from the entity at ref: those it
+// declares, and those others declare towards it read the other way. Each is
+// marked resolved when its other end exists.
 func (s *Store) Relations(ctx context.Context, ref Ref) ([]Relation, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT DISTINCT r.type, r.target_ref, e.kind, e.namespace, e.name, e.title, e.spec
-		FROM relations r LEFT JOIN entities e ON e.ref = r.target_ref
-		WHERE r.source_ref = $1`, ref.Key())
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT x.dir, x.type, x.other, e.kind, e.namespace, e.name, e.title, e.body
+		FROM (SELECT 0 AS dir, type, target_ref AS other FROM relations WHERE source_ref = $1
+		      UNION ALL
+		      SELECT 1 AS dir, type, source_ref AS other FROM relations WHERE target_ref = $1) x
+		LEFT JOIN entities e ON e.ref = x.other`, ref.Key())
 	if err != nil {
 		return nil, fmt.Errorf("relations of %s: %w", ref, err)
 	}
 	defer rows.Close()
 	var out []Relation
+	seen := map[[2]string]bool{}
 	for rows.Next() {
 		var rel Relation
-		var targetKey string
-		var kind, ns, name, title, spec *string
-		if err := rows.Scan(&rel.Type, &targetKey, &kind, &ns, &name, &title, &spec); err != nil {
+		var dir int
+		var other string
+		var kind, ns, name, title, body *string
+		if err := rows.Scan(&dir, &rel.Type, &other, &kind, &ns, &name, &title, &body); err != nil {
 			return nil, err
 		}
+		if dir == 1 {
+			rel.Type = Inverse(rel.Type)
+		}
+		if seen[[2]string{rel.Type, other}] {
+			continue
+		}
+		seen[[2]string{rel.Type, other}] = true
 		rel.Source = ref
 		if kind != nil {
 			rel.Resolved = true
 			rel.Target = Ref{Kind: *kind, Namespace: *ns, Name: *name}
-			rel.TargetTitle = displayTitle(*name, *title, *spec)
-		} else if t, err := ParseRef(targetKey, "", ""); err == nil {
+			rel.TargetTitle = displayTitle(*name, *title, *body)
+		} else if t, err := ParseRef(other, "", ""); err == nil {
 			rel.Target = t
 		}
 		rel.TargetRef = rel.Target.String()
@@ -49,13 +60,14 @@ func (s *Store) Relations(ctx context.Context, ref Ref) ([]Relation, error) {
 }
 
 // displayTitle picks what to call a related entity: its title, its
-// profile's display name, or its name.
-func displayTitle(name, title, spec string) string {
+// profile's display name (read from its descriptor), or its name.
+func displayTitle(name, title, body string) string {
 	if title != "" {
 		return title
 	}
-	e := Entity{Metadata: Metadata{Name: name}}
-	if err := jsonUnmarshal(spec, &e.Spec); err == nil {
+	var e Entity
+	if err := jsonUnmarshal(body, &e); err == nil {
+		e.Metadata.Name = name
 		return e.DisplayName()
 	}
 	return name

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/chief-hq/chief/internal/apperr"
 	"github.com/chief-hq/chief/internal/audit"
@@ -16,29 +17,27 @@ import (
 )
 
 // Store keeps the catalog.
-type Store struct{ db *db.DB }
+type Store struct {
+	db    *db.DB
+	cache *readCache
+}
 
 // NewStore returns a catalog store over d.
-func NewStore(d *db.DB) *Store { return &Store{db: d} }
+func NewStore(d *db.DB) *Store { return &Store{db: d, cache: &readCache{}} }
 
-const recordColumns = `id, api_version, kind, namespace, name, title, description, labels, annotations, tags, links, spec, location, origin, orphaned, created_at, updated_at`
+// recordColumns are what Get reads: the descriptor and its bookkeeping.
+const recordColumns = `id, body, location, origin, orphaned, created_at, updated_at`
 
 func scanRecord(row interface{ Scan(...any) error }) (Record, error) {
 	var r Record
-	var labels, annotations, tags, links, spec string
-	m := &r.Entity.Metadata
-	if err := row.Scan(&r.ID, &r.Entity.APIVersion, &r.Entity.Kind, &m.Namespace, &m.Name, &m.Title, &m.Description,
-		&labels, &annotations, &tags, &links, &spec, &r.Location, &r.Origin, &r.Orphaned, &r.CreatedAt, &r.UpdatedAt); err != nil {
+	var body string
+	if err := row.Scan(&r.ID, &body, &r.Location, &r.Origin, &r.Orphaned, &r.CreatedAt, &r.UpdatedAt); err != nil {
 		return Record{}, err
 	}
-	for _, f := range []struct {
-		raw string
-		dst any
-	}{{labels, &m.Labels}, {annotations, &m.Annotations}, {tags, &m.Tags}, {links, &m.Links}, {spec, &r.Entity.Spec}} {
-		if err := json.Unmarshal([]byte(f.raw), f.dst); err != nil {
-			return Record{}, fmt.Errorf("entity %d: %w", r.ID, err)
-		}
+	if err := json.Unmarshal([]byte(body), &r.Entity); err != nil {
+		return Record{}, fmt.Errorf("entity %d: %w", r.ID, err)
 	}
+	r.Raw = json.RawMessage(body)
 	r.CreatedAt, r.UpdatedAt = r.CreatedAt.UTC(), r.UpdatedAt.UTC()
 	r.Entity.normalise()
 	return r, nil
@@ -48,13 +47,17 @@ func scanRecord(row interface{ Scan(...any) error }) (Record, error) {
 func (s *Store) Get(ctx context.Context, ref Ref) (Record, error) {
 	r, err := scanRecord(s.db.Read().QueryRowContext(ctx, `SELECT `+recordColumns+` FROM entities WHERE ref = $1`, ref.Key()))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Record{}, apperr.New(apperr.NotFound, "no %s named %s in namespace %s", ref.Kind, ref.Name, ref.Namespace)
+		return Record{}, notFound(ref)
 	}
 	if err != nil {
 		return Record{}, fmt.Errorf("get %s: %w", ref, err)
 	}
 	r.Relations, err = s.Relations(ctx, ref)
 	return r, err
+}
+
+func notFound(ref Ref) error {
+	return apperr.New(apperr.NotFound, "no %s named %s in namespace %s", ref.Kind, ref.Name, ref.Namespace)
 }
 
 // Create adds an entity made in Chief (not imported). It returns invalid for
@@ -64,12 +67,7 @@ func (s *Store) Create(ctx context.Context, e Entity) (Record, error) {
 		return Record{}, err
 	}
 	rec := Record{Entity: e}
-	err := s.db.Write(ctx, func(tx *sql.Tx) error {
-		w, err := newWriter(ctx, tx)
-		if err != nil {
-			return err
-		}
-		defer w.close()
+	err := s.write(ctx, func(tx *db.Tx, w *writer) error {
 		return w.create(ctx, &rec, "entity.create")
 	})
 	if db.IsUniqueViolation(err) {
@@ -82,7 +80,7 @@ func (s *Store) Create(ctx context.Context, e Entity) (Record, error) {
 }
 
 // Update replaces the descriptor of the entity at ref. The kind, namespace
-// and name cannot change. It returns invalid or not found.
+// and name cannot change, except in case. It returns invalid or not found.
 func (s *Store) Update(ctx context.Context, ref Ref, e Entity) (Record, error) {
 	if err := e.Validate(); err != nil {
 		return Record{}, err
@@ -90,21 +88,16 @@ func (s *Store) Update(ctx context.Context, ref Ref, e Entity) (Record, error) {
 	if e.Ref().Key() != ref.Key() {
 		return Record{}, apperr.Field("metadata.name", "kind, namespace and name cannot change (%s is not %s): create a new entity and delete this one", e.Ref(), ref)
 	}
-	err := s.db.Write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *db.Tx, w *writer) error {
 		old, err := scanRecord(tx.QueryRowContext(ctx, `SELECT `+recordColumns+` FROM entities WHERE ref = $1`, ref.Key()))
 		if errors.Is(err, sql.ErrNoRows) {
-			return apperr.New(apperr.NotFound, "no %s named %s in namespace %s", ref.Kind, ref.Name, ref.Namespace)
+			return notFound(ref)
 		}
 		if err != nil {
 			return err
 		}
 		rec := old
 		rec.Entity = e
-		w, err := newWriter(ctx, tx)
-		if err != nil {
-			return err
-		}
-		defer w.close()
 		return w.update(ctx, &old, &rec, "entity.update")
 	})
 	if err != nil {
@@ -116,10 +109,10 @@ func (s *Store) Update(ctx context.Context, ref Ref, e Entity) (Record, error) {
 // Delete removes the entity. Relations other entities declare towards it
 // stay, now unresolved. It returns not found.
 func (s *Store) Delete(ctx context.Context, ref Ref) error {
-	return s.db.Write(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(tx *db.Tx, w *writer) error {
 		old, err := scanRecord(tx.QueryRowContext(ctx, `SELECT `+recordColumns+` FROM entities WHERE ref = $1`, ref.Key()))
 		if errors.Is(err, sql.ErrNoRows) {
-			return apperr.New(apperr.NotFound, "no %s named %s in namespace %s", ref.Kind, ref.Name, ref.Namespace)
+			return notFound(ref)
 		}
 		if err != nil {
 			return err
@@ -127,110 +120,143 @@ func (s *Store) Delete(ctx context.Context, ref Ref) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM entities WHERE id = $1`, old.ID); err != nil {
 			return fmt.Errorf("delete %s: %w", ref, err)
 		}
-		changes := audit.Diff(old.fields(), map[string]any{})
-		return audit.Record(ctx, tx, "entity.delete", "entity", ref.Key(), changes)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM relations WHERE source_ref = $1`, ref.Key()); err != nil {
+			return fmt.Errorf("delete relations of %s: %w", ref, err)
+		}
+		return w.audit.Add(ctx, "entity.delete", "entity", ref.Key(), audit.Diff(old.fields(), map[string]any{}))
 	})
 }
 
-// writer holds the prepared statements of one write transaction, so that an
-// import of many entities pays for parsing SQL once.
-type writer struct {
-	insert, change, delTags, addTag, delRels, addRel, orphan *sql.Stmt
-	audit                                                    *audit.Writer
+// write runs fn in a write transaction with a catalog writer, then flushes
+// the writer's batches and moves the catalog version on, in the same
+// transaction.
+func (s *Store) write(ctx context.Context, fn func(tx *db.Tx, w *writer) error) error {
+	return s.db.Write(ctx, func(tx *db.Tx) error {
+		w, err := newWriter(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer w.close()
+		if err := fn(tx, w); err != nil {
+			return err
+		}
+		return w.finish(ctx)
+	})
 }
 
-func newWriter(ctx context.Context, tx *sql.Tx) (*writer, error) {
-	w := &writer{}
+// writer holds the prepared statements and batches of one write
+// transaction, so that an import of many entities parses SQL once and
+// writes tags, relations and audit entries many rows at a time.
+type writer struct {
+	tx                                     *db.Tx
+	insert, change, delTags, delRels, flag *sql.Stmt
+	tags, relations                        *db.Batch
+	audit                                  *audit.Writer
+	changed                                bool
+}
+
+func newWriter(ctx context.Context, tx *db.Tx) (*writer, error) {
+	w := &writer{tx: tx}
 	var err error
 	prep := func(dst **sql.Stmt, q string) {
 		if err == nil {
 			*dst, err = tx.PrepareContext(ctx, q)
 		}
 	}
-	prep(&w.insert, `INSERT INTO entities (ref, kind, namespace, name, api_version, title, description, spec_type, lifecycle, owner_ref,
-		labels, annotations, tags, links, spec, location, origin, orphaned, hash, created_at, updated_at, search)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21) RETURNING id`)
+	prep(&w.insert, `INSERT INTO entities (ref, kind, namespace, name, title, description, spec_type, lifecycle, owner, owner_ref,
+		tags, body, search, location, origin, orphaned, hash, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id`)
 	// The name and namespace may change case; the reference key stays.
-	prep(&w.change, `UPDATE entities SET api_version = $2, title = $3, description = $4, spec_type = $5, lifecycle = $6, owner_ref = $7,
-		labels = $8, annotations = $9, tags = $10, links = $11, spec = $12, location = $13, origin = $14, orphaned = $15, hash = $16, updated_at = $17,
-		search = $18, name = $19, namespace = $20
+	prep(&w.change, `UPDATE entities SET namespace = $2, name = $3, title = $4, description = $5, spec_type = $6, lifecycle = $7,
+		owner = $8, owner_ref = $9, tags = $10, body = $11, search = $12, location = $13, origin = $14, orphaned = $15, hash = $16, updated_at = $17
 		WHERE id = $1`)
 	prep(&w.delTags, `DELETE FROM entity_tags WHERE entity_id = $1`)
-	prep(&w.addTag, `INSERT INTO entity_tags (entity_id, tag) VALUES ($1, $2) ON CONFLICT DO NOTHING`)
-	prep(&w.delRels, `DELETE FROM relations WHERE origin_id = $1`)
-	prep(&w.addRel, `INSERT INTO relations (origin_id, source_ref, type, target_ref) VALUES ($1, $2, $3, $4)`)
-	prep(&w.orphan, `UPDATE entities SET orphaned = $2, updated_at = $3 WHERE id = $1`)
-	if err == nil {
-		w.audit, err = audit.NewWriter(ctx, tx)
-	}
+	prep(&w.delRels, `DELETE FROM relations WHERE source_ref = $1`)
+	prep(&w.flag, `UPDATE entities SET orphaned = $2, updated_at = $3 WHERE id = $1`)
 	if err != nil {
 		w.close()
 		return nil, fmt.Errorf("prepare catalog writes: %w", err)
 	}
+	w.tags = db.NewBatch(tx, `INSERT INTO entity_tags (entity_id, tag) VALUES`, 2, `ON CONFLICT DO NOTHING`)
+	w.relations = db.NewBatch(tx, `INSERT INTO relations (source_ref, type, target_ref) VALUES`, 3, `ON CONFLICT DO NOTHING`)
+	w.audit = audit.NewWriter(ctx, tx)
 	return w, nil
 }
 
 func (w *writer) close() {
-	for _, s := range []*sql.Stmt{w.insert, w.change, w.delTags, w.addTag, w.delRels, w.addRel, w.orphan} {
+	for _, s := range []*sql.Stmt{w.insert, w.change, w.delTags, w.delRels, w.flag} {
 		if s != nil {
 			s.Close()
 		}
 	}
-	if w.audit != nil {
-		w.audit.Close()
+}
+
+// finish writes what the batches hold and, if anything changed, moves the
+// catalog version on so that cached counts are recomputed.
+func (w *writer) finish(ctx context.Context) error {
+	if err := w.tags.Flush(ctx); err != nil {
+		return fmt.Errorf("write tags: %w", err)
 	}
+	if err := w.relations.Flush(ctx); err != nil {
+		return fmt.Errorf("write relations: %w", err)
+	}
+	if err := w.audit.Flush(ctx); err != nil {
+		return err
+	}
+	if !w.changed {
+		return nil
+	}
+	_, err := w.tx.ExecContext(ctx, `UPDATE catalog_state SET version = version + 1 WHERE id = 1`)
+	return err
 }
 
 // row is an entity in the form its table holds.
 type row struct {
-	key, ownerKey, specType, lifecycle string
-	labels, annotations, tags, links   string
-	spec, hash, search                 string
+	key, owner, ownerKey, specType, lifecycle string
+	tags, body, search, hash                  string
 }
 
 func toRow(r *Record) row {
 	e := &r.Entity
-	js := func(v any, empty string) string {
-		if v == nil {
-			return empty
-		}
-		b, _ := json.Marshal(v)
-		if string(b) == "null" {
-			return empty
-		}
-		return string(b)
-	}
-	out := row{key: e.Ref().Key(), specType: e.Text("type"), lifecycle: e.Text("lifecycle")}
-	if o := e.Text("owner"); o != "" {
-		if ref, err := ParseRef(o, "Group", e.Ref().Namespace); err == nil {
+	out := row{key: e.Ref().Key(), owner: e.Text("owner"), specType: e.Text("type"), lifecycle: e.Text("lifecycle")}
+	if out.owner != "" {
+		if ref, err := ParseRef(out.owner, "Group", e.Ref().Namespace); err == nil {
 			out.ownerKey = ref.Key()
 		}
 	}
-	out.labels = js(e.Metadata.Labels, "{}")
-	out.annotations = js(e.Metadata.Annotations, "{}")
-	out.tags = js(e.Metadata.Tags, "[]")
-	out.links = js(e.Metadata.Links, "[]")
-	out.spec = js(e.Spec, "{}")
+	// Tags cannot hold spaces, so a space-separated list is exact.
+	out.tags = strings.Join(e.Metadata.Tags, " ")
 	body, _ := json.Marshal(e)
-	sum := sha256.Sum256([]byte(string(body) + "\x00" + r.Location + "\x00" + r.Origin))
-	out.hash = hex.EncodeToString(sum[:])
+	out.body = string(body)
 	out.search = strings.ToLower(e.Metadata.Name + "\n" + e.Metadata.Title + "\n" + e.Metadata.Description)
+	sum := sha256.Sum256([]byte(out.body + "\x00" + r.Location + "\x00" + r.Origin))
+	out.hash = hex.EncodeToString(sum[:])
 	return out
 }
 
 func (w *writer) create(ctx context.Context, rec *Record, action string) error {
+	changes, err := json.Marshal(audit.Diff(map[string]any{}, rec.fields()))
+	if err != nil {
+		return err
+	}
+	return w.insertRow(ctx, rec, toRow(rec), action, changes)
+}
+
+// insertRow stores a new entity whose row and audit changes are worked out
+// already.
+func (w *writer) insertRow(ctx context.Context, rec *Record, rw row, action string, changes []byte) error {
 	now := db.Now()
 	e := &rec.Entity
-	rw := toRow(rec)
-	if err := w.insert.QueryRowContext(ctx, rw.key, e.Kind, e.Metadata.Namespace, e.Metadata.Name, e.APIVersion, e.Metadata.Title, e.Metadata.Description,
-		rw.specType, rw.lifecycle, rw.ownerKey, rw.labels, rw.annotations, rw.tags, rw.links, rw.spec, rec.Location, rec.Origin, rec.Orphaned, rw.hash, now, rw.search).Scan(&rec.ID); err != nil {
+	if err := w.insert.QueryRowContext(ctx, rw.key, e.Kind, e.Metadata.Namespace, e.Metadata.Name, e.Metadata.Title, e.Metadata.Description,
+		rw.specType, rw.lifecycle, rw.owner, rw.ownerKey, rw.tags, rw.body, rw.search, rec.Location, rec.Origin, rec.Orphaned, rw.hash, now).Scan(&rec.ID); err != nil {
 		return fmt.Errorf("insert %s: %w", rw.key, err)
 	}
 	rec.CreatedAt, rec.UpdatedAt = now, now
+	w.changed = true
 	if err := w.writeLinks(ctx, rec); err != nil {
 		return err
 	}
-	return w.audit.Add(ctx, action, "entity", rw.key, audit.Diff(map[string]any{}, rec.fields()))
+	return w.audit.AddJSON(ctx, action, "entity", rw.key, changes)
 }
 
 func (w *writer) update(ctx context.Context, old, rec *Record, action string) error {
@@ -241,16 +267,16 @@ func (w *writer) update(ctx context.Context, old, rec *Record, action string) er
 	now := db.Now()
 	rw := toRow(rec)
 	e := &rec.Entity
-	if _, err := w.change.ExecContext(ctx, rec.ID, e.APIVersion, e.Metadata.Title, e.Metadata.Description, rw.specType, rw.lifecycle, rw.ownerKey,
-		rw.labels, rw.annotations, rw.tags, rw.links, rw.spec, rec.Location, rec.Origin, rec.Orphaned, rw.hash, now,
-		rw.search, e.Metadata.Name, e.Metadata.Namespace); err != nil {
+	if _, err := w.change.ExecContext(ctx, rec.ID, e.Metadata.Namespace, e.Metadata.Name, e.Metadata.Title, e.Metadata.Description,
+		rw.specType, rw.lifecycle, rw.owner, rw.ownerKey, rw.tags, rw.body, rw.search, rec.Location, rec.Origin, rec.Orphaned, rw.hash, now); err != nil {
 		return fmt.Errorf("update %s: %w", rw.key, err)
 	}
 	rec.UpdatedAt = now
+	w.changed = true
 	if _, err := w.delTags.ExecContext(ctx, rec.ID); err != nil {
 		return err
 	}
-	if _, err := w.delRels.ExecContext(ctx, rec.ID); err != nil {
+	if _, err := w.delRels.ExecContext(ctx, rw.key); err != nil {
 		return err
 	}
 	if err := w.writeLinks(ctx, rec); err != nil {
@@ -261,9 +287,10 @@ func (w *writer) update(ctx context.Context, old, rec *Record, action string) er
 
 // setOrphaned flips the orphaned flag alone, with its audit entry.
 func (w *writer) setOrphaned(ctx context.Context, id int64, key string, orphaned bool) error {
-	if _, err := w.orphan.ExecContext(ctx, id, orphaned, db.Now()); err != nil {
+	if _, err := w.flag.ExecContext(ctx, id, orphaned, db.Now()); err != nil {
 		return err
 	}
+	w.changed = true
 	action := "entity.orphan"
 	if !orphaned {
 		action = "entity.adopt"
@@ -271,17 +298,67 @@ func (w *writer) setOrphaned(ctx context.Context, id int64, key string, orphaned
 	return w.audit.Add(ctx, action, "entity", key, map[string]audit.Change{"orphaned": {Old: !orphaned, New: orphaned}})
 }
 
-// writeLinks stores the tags and the declared relations of rec.
+// writeLinks queues the tags and the declared relations of rec.
 func (w *writer) writeLinks(ctx context.Context, rec *Record) error {
 	for _, t := range rec.Entity.Metadata.Tags {
-		if _, err := w.addTag.ExecContext(ctx, rec.ID, t); err != nil {
-			return fmt.Errorf("tag %s: %w", t, err)
+		if err := w.tags.Add(ctx, rec.ID, t); err != nil {
+			return fmt.Errorf("write tags: %w", err)
 		}
 	}
 	for _, rel := range rec.Entity.Declared() {
-		if _, err := w.addRel.ExecContext(ctx, rec.ID, rel.Source.Key(), rel.Type, rel.Target.Key()); err != nil {
-			return fmt.Errorf("relation %s: %w", rel.Type, err)
+		if err := w.relations.Add(ctx, rel.Source.Key(), rel.Type, rel.Target.Key()); err != nil {
+			return fmt.Errorf("write relations: %w", err)
 		}
 	}
 	return nil
+}
+
+// readCache keeps values computed from the whole catalog (counts, filter
+// values) for as long as the catalog version stays the same. The version is
+// read from the database on each use, so changes by other processes and
+// replicas are seen at once.
+type readCache struct {
+	mu      sync.Mutex
+	version int64
+	values  map[string]any
+}
+
+// maxCached bounds the number of values kept for one version.
+const maxCached = 1024
+
+// version reads the catalog's change counter.
+func (s *Store) version(ctx context.Context) (int64, error) {
+	var v int64
+	err := s.db.Read().QueryRowContext(ctx, `SELECT version FROM catalog_state WHERE id = 1`).Scan(&v)
+	return v, err
+}
+
+// cached returns the value stored under key for the current version, or
+// computes and stores it.
+func cached[T any](ctx context.Context, s *Store, key string, compute func() (T, error)) (T, error) {
+	var zero T
+	v, err := s.version(ctx)
+	if err != nil {
+		return zero, fmt.Errorf("read catalog version: %w", err)
+	}
+	c := s.cache
+	c.mu.Lock()
+	if c.version != v || c.values == nil {
+		c.version, c.values = v, map[string]any{}
+	}
+	if x, ok := c.values[key]; ok {
+		c.mu.Unlock()
+		return x.(T), nil
+	}
+	c.mu.Unlock()
+	x, err := compute()
+	if err != nil {
+		return zero, err
+	}
+	c.mu.Lock()
+	if c.version == v && len(c.values) < maxCached {
+		c.values[key] = x
+	}
+	c.mu.Unlock()
+	return x, nil
 }

@@ -112,7 +112,7 @@ func (s *Store) records(ctx context.Context, q string, args ...any) ([]Record, e
 // in the catalog, up to limit.
 func (s *Store) unresolved(ctx context.Context, limit int) ([]Relation, error) {
 	rows, err := s.db.Read().QueryContext(ctx, `SELECT o.kind, o.namespace, o.name, r.type, r.target_ref
-		FROM relations r JOIN entities o ON o.id = r.origin_id AND o.ref = r.source_ref
+		FROM relations r JOIN entities o ON o.ref = r.source_ref
 		WHERE NOT EXISTS (SELECT 1 FROM entities t WHERE t.ref = r.target_ref)
 		ORDER BY o.kind, o.name, r.type, r.target_ref LIMIT $1`, limit)
 	if err != nil {
@@ -140,8 +140,9 @@ func (s *Store) unresolved(ctx context.Context, limit int) ([]Relation, error) {
 func (s *Store) Teams(ctx context.Context) ([]TeamSize, error) { return s.teamSizes(ctx, 10000) }
 
 func (s *Store) teamSizes(ctx context.Context, limit int) ([]TeamSize, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT g.kind, g.namespace, g.name, g.title, g.spec,
-		(SELECT COUNT(DISTINCT m.target_ref) FROM relations m WHERE m.source_ref = g.ref AND m.type = 'hasMember'),
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT g.kind, g.namespace, g.name, g.title, g.body,
+		(SELECT COUNT(*) FROM (SELECT m.source_ref AS member FROM relations m WHERE m.target_ref = g.ref AND m.type = 'memberOf'
+			UNION SELECT m.target_ref FROM relations m WHERE m.source_ref = g.ref AND m.type = 'hasMember') members),
 		(SELECT COUNT(*) FROM entities o WHERE o.owner_ref = g.ref)
 		FROM entities g WHERE g.kind = 'Group'
 		ORDER BY 6 DESC, 7 DESC, g.name LIMIT $1`, limit)
@@ -152,11 +153,11 @@ func (s *Store) teamSizes(ctx context.Context, limit int) ([]TeamSize, error) {
 	var out []TeamSize
 	for rows.Next() {
 		var t TeamSize
-		var title, spec string
-		if err := rows.Scan(&t.Ref.Kind, &t.Ref.Namespace, &t.Ref.Name, &title, &spec, &t.Members, &t.Owns); err != nil {
+		var title, body string
+		if err := rows.Scan(&t.Ref.Kind, &t.Ref.Namespace, &t.Ref.Name, &title, &body, &t.Members, &t.Owns); err != nil {
 			return nil, err
 		}
-		t.Title = displayTitle(t.Ref.Name, title, spec)
+		t.Title = displayTitle(t.Ref.Name, title, body)
 		t.RefText = t.Ref.String()
 		out = append(out, t)
 	}
@@ -171,8 +172,13 @@ type Facets struct {
 	Tags       []string `json:"tags"`
 }
 
-// Facets returns the values present in the catalog for each filter.
+// Facets returns the values present in the catalog for each filter. They are
+// computed once per catalog version.
 func (s *Store) Facets(ctx context.Context) (Facets, error) {
+	return cached(ctx, s, "facets", func() (Facets, error) { return s.facets(ctx) })
+}
+
+func (s *Store) facets(ctx context.Context) (Facets, error) {
 	var f Facets
 	for _, q := range []struct {
 		dst *[]string

@@ -425,9 +425,12 @@ func TestValidateNamespace(t *testing.T) {
 		if err := e.Validate(); err != nil {
 			t.Fatal(err)
 		}
+		// Declared gives each relation from the entity; Inverse names the
+		// direction read back from the target.
 		got := map[string]bool{}
 		for _, r := range e.Declared() {
 			got[r.Type+" "+r.Source.Key()+" "+r.Target.Key()] = true
+			got[catalog.Inverse(r.Type)+" "+r.Target.Key()+" "+r.Source.Key()] = true
 		}
 		for _, want := range []string{
 			"ownedBy component:finance/x group:finance/team-a",

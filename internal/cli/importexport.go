@@ -61,18 +61,15 @@ entities are reported with file and line and skipped.`,
 
 // progress returns a callback that prints how far a long job is, at most
 // twice a second, to standard error.
-func (a *app) progress(what string) func(done, total int) {
+func (a *app) progress(what string) func(done int) {
 	start := time.Now()
-	last := time.Time{}
-	return func(done, total int) {
-		if done < total && time.Since(last) < 500*time.Millisecond {
-			return
-		}
-		if done == total && last.IsZero() {
+	last := time.Now()
+	return func(done int) {
+		if time.Since(last) < 500*time.Millisecond {
 			return
 		}
 		last = time.Now()
-		fmt.Fprintf(a.stderr, "  %d/%d %s written (%d%%, %s)\n", done, total, what, done*100/max(total, 1), time.Since(start).Round(100*time.Millisecond))
+		fmt.Fprintf(a.stderr, "  %d %s written (%s)\n", done, what, time.Since(start).Round(100*time.Millisecond))
 	}
 }
 

@@ -82,7 +82,11 @@ func openSQLite(ctx context.Context, dataDir string) (*DB, error) {
 	common := "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_time_format=sqlite"
 	// _txlock=immediate: a write transaction takes the write lock when it
 	// begins, so two writers queue instead of deadlocking on an upgrade.
-	write, err := sql.Open("sqlite", "file:"+path+"?"+common+"&_txlock=immediate")
+	// cache_size(-131072): up to 128 MiB of page cache for the writer (the
+	// default 2 MiB makes a large import spill pages to the log mid-way);
+	// it grows only as pages are used.
+	// temp_store(memory): statement journals and sorts stay in memory.
+	write, err := sql.Open("sqlite", "file:"+path+"?"+common+"&_txlock=immediate&_pragma=cache_size(-131072)&_pragma=temp_store(memory)")
 	if err != nil {
 		return nil, fmt.Errorf("open SQLite: %w", err)
 	}
@@ -94,7 +98,9 @@ func openSQLite(ctx context.Context, dataDir string) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("open SQLite file %s: %w", path, err)
 	}
-	read, err := sql.Open("sqlite", "file:"+path+"?"+common+"&_pragma=query_only(1)")
+	// Readers get 16 MiB of page cache each, so the indexes listings use
+	// stay in memory.
+	read, err := sql.Open("sqlite", "file:"+path+"?"+common+"&_pragma=query_only(1)&_pragma=cache_size(-16384)")
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open SQLite: %w", err)
@@ -120,13 +126,21 @@ func (d *DB) Read() *sql.DB { return d.read }
 // PostgreSQL both are the same pool.
 func (d *DB) Pools() (write, read *sql.DB) { return d.write, d.read }
 
+// Tx is a write transaction that knows its engine, for the few statements
+// that must be written differently on each.
+type Tx struct {
+	*sql.Tx
+	Dialect Dialect
+}
+
 // Write runs fn in a write transaction, committing when fn returns nil and
 // rolling back otherwise.
-func (d *DB) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := d.write.BeginTx(ctx, nil)
+func (d *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
+	stx, err := d.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
+	tx := &Tx{Tx: stx, Dialect: d.Dialect}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
 		return err

@@ -2,7 +2,6 @@ package db_test
 
 import (
 	"context"
-	"database/sql"
 	"path/filepath"
 	"testing"
 
@@ -38,7 +37,7 @@ func TestMigrateIsRepeatable(t *testing.T) {
 func TestWriteRollsBackOnError(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		err := d.Write(ctx, func(tx *sql.Tx) error {
+		err := d.Write(ctx, func(tx *db.Tx) error {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO setup_tokens (token_hash, created_at) VALUES ($1, $2)`, "x", db.Now()); err != nil {
 				return err
 			}
@@ -61,7 +60,7 @@ func TestWriteRollsBackOnError(t *testing.T) {
 func TestBackupSQLite(t *testing.T) {
 	d := dbtest.OpenSQLite(t)
 	ctx := context.Background()
-	if err := d.Write(ctx, func(tx *sql.Tx) error {
+	if err := d.Write(ctx, func(tx *db.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO setup_tokens (token_hash, created_at) VALUES ($1, $2)`, "kept", db.Now())
 		return err
 	}); err != nil {

@@ -2,7 +2,6 @@ package db
 
 import (
 	"context"
-	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -76,7 +75,7 @@ func (d *DB) Migrate(ctx context.Context) (int, error) {
 	n := 0
 	for _, m := range all {
 		applied := false
-		err := d.Write(ctx, func(tx *sql.Tx) error {
+		err := d.Write(ctx, func(tx *Tx) error {
 			if d.Dialect == Postgres {
 				if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(74260001)`); err != nil {
 					return err

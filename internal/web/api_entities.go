@@ -1,6 +1,8 @@
 package web
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 
 	"github.com/chief-hq/chief/internal/apperr"
@@ -29,18 +31,46 @@ func toJSON(r catalog.Record) entityJSON {
 	if rels == nil {
 		rels = []catalog.Relation{}
 	}
-	return entityJSON{Entity: r.Entity, Relations: rels, Status: entityStatus{
-		Ref: r.Entity.Ref().String(), Location: r.Location, Origin: r.Origin, Orphaned: r.Orphaned,
-		CreatedAt: r.CreatedAt.Format(timeFormat), UpdatedAt: r.UpdatedAt.Format(timeFormat),
-	}}
+	return entityJSON{Entity: r.Entity, Relations: rels, Status: statusOf(r)}
 }
 
 const timeFormat = "2006-01-02T15:04:05Z07:00"
 
 type entityListJSON struct {
-	Items      []entityJSON `json:"items"`
+	Items      []listedJSON `json:"items"`
 	Total      int          `json:"total"`
 	NextCursor string       `json:"nextCursor,omitempty"`
+}
+
+// listedJSON is a listed entity: its stored descriptor passed on as it is,
+// with "status" added, so that a page of 50 costs no decoding.
+type listedJSON struct {
+	raw    json.RawMessage
+	status entityStatus
+}
+
+// MarshalJSON splices status into the descriptor object. The descriptor
+// was written by json.Marshal of an Entity, so it is one JSON object.
+func (l listedJSON) MarshalJSON() ([]byte, error) {
+	st, err := json.Marshal(l.status)
+	if err != nil {
+		return nil, err
+	}
+	if len(l.raw) < 2 || l.raw[len(l.raw)-1] != '}' {
+		return nil, fmt.Errorf("stored descriptor %s is not a JSON object", l.status.Ref)
+	}
+	out := make([]byte, 0, len(l.raw)+len(st)+12)
+	out = append(out, l.raw[:len(l.raw)-1]...)
+	out = append(out, `,"status":`...)
+	out = append(out, st...)
+	return append(out, '}'), nil
+}
+
+func statusOf(r catalog.Record) entityStatus {
+	return entityStatus{
+		Ref: r.Entity.Ref().String(), Location: r.Location, Origin: r.Origin, Orphaned: r.Orphaned,
+		CreatedAt: r.CreatedAt.Format(timeFormat), UpdatedAt: r.UpdatedAt.Format(timeFormat),
+	}
 }
 
 func (s *Server) apiEntityList(w http.ResponseWriter, r *http.Request) error {
@@ -52,9 +82,9 @@ func (s *Server) apiEntityList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := entityListJSON{Items: make([]entityJSON, 0, len(p.Items)), Total: p.Total, NextCursor: p.NextCursor}
+	out := entityListJSON{Items: make([]listedJSON, 0, len(p.Items)), Total: p.Total, NextCursor: p.NextCursor}
 	for _, rec := range p.Items {
-		out.Items = append(out.Items, toJSON(rec))
+		out.Items = append(out.Items, listedJSON{raw: rec.Raw, status: statusOf(rec)})
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

@@ -45,23 +45,23 @@ CREATE INDEX audit_log_at ON audit_log(at);
 CREATE INDEX audit_log_record ON audit_log(record_type, record_id);
 CREATE INDEX audit_log_actor ON audit_log(actor);
 
+-- An entity keeps its whole descriptor as JSON in body; the columns beside
+-- it repeat what listings filter, sort and show, so that a listing never
+-- decodes a descriptor.
 CREATE TABLE entities (
     id          INTEGER PRIMARY KEY,
     ref         TEXT NOT NULL UNIQUE,
     kind        TEXT NOT NULL,
     namespace   TEXT NOT NULL,
     name        TEXT NOT NULL,
-    api_version TEXT NOT NULL,
     title       TEXT NOT NULL DEFAULT '',
     description TEXT NOT NULL DEFAULT '',
     spec_type   TEXT NOT NULL DEFAULT '',
     lifecycle   TEXT NOT NULL DEFAULT '',
+    owner       TEXT NOT NULL DEFAULT '',
     owner_ref   TEXT NOT NULL DEFAULT '',
-    labels      TEXT NOT NULL DEFAULT '{}',
-    annotations TEXT NOT NULL DEFAULT '{}',
-    tags        TEXT NOT NULL DEFAULT '[]',
-    links       TEXT NOT NULL DEFAULT '[]',
-    spec        TEXT NOT NULL DEFAULT '{}',
+    tags        TEXT NOT NULL DEFAULT '',
+    body        TEXT NOT NULL,
     -- search is name, title and description in lower case (Unicode-aware,
     -- done in Go because SQLite's lower() only folds ASCII).
     search      TEXT NOT NULL DEFAULT '',
@@ -74,10 +74,18 @@ CREATE TABLE entities (
 );
 CREATE INDEX entities_name ON entities(name, id);
 CREATE INDEX entities_kind ON entities(kind, name, id);
-CREATE INDEX entities_owner ON entities(owner_ref);
-CREATE INDEX entities_type ON entities(spec_type);
-CREATE INDEX entities_lifecycle ON entities(lifecycle);
-CREATE INDEX entities_origin ON entities(origin);
+CREATE INDEX entities_kind_lifecycle ON entities(kind, lifecycle, name, id);
+
+CREATE INDEX entities_owner ON entities(owner_ref, name, id);
+CREATE INDEX entities_type ON entities(spec_type, name, id);
+
+-- version counts changes to the catalog, so that readers can cache what
+-- they computed from it (counts, filter values) until it moves.
+CREATE TABLE catalog_state (
+    id      INTEGER PRIMARY KEY CHECK (id = 1),
+    version INTEGER NOT NULL
+);
+INSERT INTO catalog_state (id, version) VALUES (1, 0);
 
 CREATE TABLE entity_tags (
     entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
@@ -86,14 +94,13 @@ CREATE TABLE entity_tags (
 );
 CREATE INDEX entity_tags_tag ON entity_tags(tag);
 
--- Each relation is stored in both directions; origin_id is the entity whose
--- descriptor declared it, so an update replaces exactly its own relations.
+-- A relation is stored once, as its entity declared it (source_ref is that
+-- entity); the other direction is read through the index on target_ref. An
+-- update replaces the rows of one source_ref.
 CREATE TABLE relations (
-    origin_id  INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
     source_ref TEXT NOT NULL,
     type       TEXT NOT NULL,
-    target_ref TEXT NOT NULL
-);
-CREATE INDEX relations_source ON relations(source_ref);
+    target_ref TEXT NOT NULL,
+    PRIMARY KEY (source_ref, type, target_ref)
+) WITHOUT ROWID;
 CREATE INDEX relations_target ON relations(target_ref);
-CREATE INDEX relations_origin ON relations(origin_id);
