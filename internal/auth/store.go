@@ -201,7 +201,7 @@ func (s *Store) CreateSession(ctx context.Context, userID int64) (string, error)
 
 // SessionUser returns the user of a live session, or unauthorized.
 func (s *Store) SessionUser(ctx context.Context, secret string) (User, error) {
-	u, err := scanUser(s.db.Read().QueryRowContext(ctx, `SELECT u.id, u.email, u.role, u.disabled_at, u.created_at
+	u, err := scanUser(s.db.QueryRow(ctx, `SELECT u.id, u.email, u.role, u.disabled_at, u.created_at
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL`, hashSecret(secret), db.Now()))
 	if errors.Is(err, sql.ErrNoRows) {

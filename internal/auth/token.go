@@ -167,7 +167,7 @@ func (s *Store) RevokeToken(ctx context.Context, id int64) (Token, error) {
 // last-used time at most once a minute, to keep reads from turning into
 // writes.
 func (s *Store) TokenUser(ctx context.Context, secret string) (User, Token, error) {
-	row := s.db.Read().QueryRowContext(ctx, `SELECT u.id, u.email, u.role, u.disabled_at, u.created_at,
+	row := s.db.QueryRow(ctx, `SELECT u.id, u.email, u.role, u.disabled_at, u.created_at,
 		t.id, t.name, t.scope, t.created_at, t.last_used_at
 		FROM api_tokens t JOIN users u ON u.id = t.user_id
 		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL`, hashSecret(secret))

@@ -35,6 +35,7 @@ type Query struct {
 	// Full decodes each whole descriptor into Entity. Without it, Entity
 	// holds what a listing shows (names, title, description, tags, and the
 	// spec's type, lifecycle and owner) and Raw holds the descriptor.
+	// Listed records have no CreatedAt either way.
 	Full bool `json:"-"`
 }
 
@@ -106,7 +107,7 @@ func (s *Store) List(ctx context.Context, q Query) (Page, error) {
 	countSQL := `SELECT COUNT(*) FROM entities` + where
 	total, err := cached(ctx, s, fmt.Sprint("count", countSQL, args), func() (int, error) {
 		var n int
-		err := s.db.Read().QueryRowContext(ctx, countSQL, args...).Scan(&n)
+		err := s.db.QueryRow(ctx, countSQL, args...).Scan(&n)
 		return n, err
 	})
 	if err != nil {
@@ -139,7 +140,7 @@ func (s *Store) List(ctx context.Context, q Query) (Page, error) {
 	args = append(args, q.Limit+1, q.Offset)
 	listSQL := fmt.Sprintf(`SELECT %s FROM entities%s ORDER BY %s %s, id %s LIMIT $%d OFFSET $%d`,
 		listColumns, conds, col, dir, dir, len(args)-1, len(args))
-	rows, err := s.db.Read().QueryContext(ctx, listSQL, args...)
+	rows, err := s.db.Query(ctx, listSQL, args...)
 	if err != nil {
 		return Page{}, fmt.Errorf("list entities: %w", err)
 	}
@@ -227,7 +228,7 @@ func sortValue(r Record, col string) any {
 		}
 		return ""
 	case "updated_at":
-		return r.UpdatedAt.Format(time.RFC3339)
+		return r.UpdatedAt.Unix()
 	default:
 		return e.Metadata.Name
 	}
@@ -248,34 +249,42 @@ func decodeCursor(s, sort, col string) (cursor, error) {
 	if err := json.Unmarshal(b, &c); err != nil {
 		return cursor{}, bad
 	}
-	v, ok := c.Value.(string)
-	if !ok || c.Sort != sort {
+	if c.Sort != sort {
 		return cursor{}, bad
 	}
-	if col == "updated_at" {
-		t, err := time.Parse(time.RFC3339, v)
-		if err != nil {
+	switch v := c.Value.(type) {
+	case string:
+		if col == "updated_at" {
 			return cursor{}, bad
 		}
-		c.Value = t.UTC()
+	case float64:
+		// Times sort as Unix seconds, which JSON keeps exactly.
+		if col != "updated_at" || v != float64(int64(v)) {
+			return cursor{}, bad
+		}
+		c.Value = int64(v)
+	default:
+		return cursor{}, bad
 	}
 	return c, nil
 }
 
 // listColumns are what a listing reads: the columns it shows, and the
-// descriptor to pass on without decoding.
-const listColumns = `id, kind, namespace, name, title, description, spec_type, lifecycle, owner, tags, body, location, origin, orphaned, created_at, updated_at`
+// descriptor to pass on without decoding. The creation time is left out
+// (Get has it): parsing times is a tenth of a listing's cost.
+const listColumns = `id, kind, namespace, name, title, description, spec_type, lifecycle, owner, tags, body, location, origin, orphaned, updated_at`
 
 func scanListed(row interface{ Scan(...any) error }, full bool) (Record, error) {
 	var r Record
 	var specType, lifecycle, owner, tags, body string
+	var updated int64
 	e := &r.Entity
 	if err := row.Scan(&r.ID, &e.Kind, &e.Metadata.Namespace, &e.Metadata.Name, &e.Metadata.Title, &e.Metadata.Description,
-		&specType, &lifecycle, &owner, &tags, &body, &r.Location, &r.Origin, &r.Orphaned, &r.CreatedAt, &r.UpdatedAt); err != nil {
+		&specType, &lifecycle, &owner, &tags, &body, &r.Location, &r.Origin, &r.Orphaned, &updated); err != nil {
 		return Record{}, err
 	}
 	r.Raw = json.RawMessage(body)
-	r.CreatedAt, r.UpdatedAt = r.CreatedAt.UTC(), r.UpdatedAt.UTC()
+	r.UpdatedAt = time.Unix(updated, 0).UTC()
 	if full {
 		if err := json.Unmarshal(r.Raw, e); err != nil {
 			return Record{}, fmt.Errorf("entity %d: %w", r.ID, err)

@@ -10,7 +10,7 @@ import (
 // declares, and those others declare towards it read the other way. Each is
 // marked resolved when its other end exists.
 func (s *Store) Relations(ctx context.Context, ref Ref) ([]Relation, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT x.dir, x.type, x.other, e.kind, e.namespace, e.name, e.title, e.body
+	rows, err := s.db.Query(ctx, `SELECT x.dir, x.type, x.other, e.kind, e.namespace, e.name, e.title, e.body
 		FROM (SELECT 0 AS dir, type, target_ref AS other FROM relations WHERE source_ref = $1
 		      UNION ALL
 		      SELECT 1 AS dir, type, source_ref AS other FROM relations WHERE target_ref = $1) x

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/chief-hq/chief/internal/apperr"
 	"github.com/chief-hq/chief/internal/audit"
@@ -31,21 +32,22 @@ const recordColumns = `id, body, location, origin, orphaned, created_at, updated
 func scanRecord(row interface{ Scan(...any) error }) (Record, error) {
 	var r Record
 	var body string
-	if err := row.Scan(&r.ID, &body, &r.Location, &r.Origin, &r.Orphaned, &r.CreatedAt, &r.UpdatedAt); err != nil {
+	var created, updated int64
+	if err := row.Scan(&r.ID, &body, &r.Location, &r.Origin, &r.Orphaned, &created, &updated); err != nil {
 		return Record{}, err
 	}
 	if err := json.Unmarshal([]byte(body), &r.Entity); err != nil {
 		return Record{}, fmt.Errorf("entity %d: %w", r.ID, err)
 	}
 	r.Raw = json.RawMessage(body)
-	r.CreatedAt, r.UpdatedAt = r.CreatedAt.UTC(), r.UpdatedAt.UTC()
+	r.CreatedAt, r.UpdatedAt = time.Unix(created, 0).UTC(), time.Unix(updated, 0).UTC()
 	r.Entity.normalise()
 	return r, nil
 }
 
 // Get returns the entity with its relations, or not found.
 func (s *Store) Get(ctx context.Context, ref Ref) (Record, error) {
-	r, err := scanRecord(s.db.Read().QueryRowContext(ctx, `SELECT `+recordColumns+` FROM entities WHERE ref = $1`, ref.Key()))
+	r, err := scanRecord(s.db.QueryRow(ctx, `SELECT `+recordColumns+` FROM entities WHERE ref = $1`, ref.Key()))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Record{}, notFound(ref)
 	}
@@ -248,7 +250,7 @@ func (w *writer) insertRow(ctx context.Context, rec *Record, rw row, action stri
 	now := db.Now()
 	e := &rec.Entity
 	if err := w.insert.QueryRowContext(ctx, rw.key, e.Kind, e.Metadata.Namespace, e.Metadata.Name, e.Metadata.Title, e.Metadata.Description,
-		rw.specType, rw.lifecycle, rw.owner, rw.ownerKey, rw.tags, rw.body, rw.search, rec.Location, rec.Origin, rec.Orphaned, rw.hash, now).Scan(&rec.ID); err != nil {
+		rw.specType, rw.lifecycle, rw.owner, rw.ownerKey, rw.tags, rw.body, rw.search, rec.Location, rec.Origin, rec.Orphaned, rw.hash, now.Unix()).Scan(&rec.ID); err != nil {
 		return fmt.Errorf("insert %s: %w", rw.key, err)
 	}
 	rec.CreatedAt, rec.UpdatedAt = now, now
@@ -268,7 +270,7 @@ func (w *writer) update(ctx context.Context, old, rec *Record, action string) er
 	rw := toRow(rec)
 	e := &rec.Entity
 	if _, err := w.change.ExecContext(ctx, rec.ID, e.Metadata.Namespace, e.Metadata.Name, e.Metadata.Title, e.Metadata.Description,
-		rw.specType, rw.lifecycle, rw.owner, rw.ownerKey, rw.tags, rw.body, rw.search, rec.Location, rec.Origin, rec.Orphaned, rw.hash, now); err != nil {
+		rw.specType, rw.lifecycle, rw.owner, rw.ownerKey, rw.tags, rw.body, rw.search, rec.Location, rec.Origin, rec.Orphaned, rw.hash, now.Unix()); err != nil {
 		return fmt.Errorf("update %s: %w", rw.key, err)
 	}
 	rec.UpdatedAt = now
@@ -287,7 +289,7 @@ func (w *writer) update(ctx context.Context, old, rec *Record, action string) er
 
 // setOrphaned flips the orphaned flag alone, with its audit entry.
 func (w *writer) setOrphaned(ctx context.Context, id int64, key string, orphaned bool) error {
-	if _, err := w.flag.ExecContext(ctx, id, orphaned, db.Now()); err != nil {
+	if _, err := w.flag.ExecContext(ctx, id, orphaned, db.Now().Unix()); err != nil {
 		return err
 	}
 	w.changed = true
@@ -329,7 +331,7 @@ const maxCached = 1024
 // version reads the catalog's change counter.
 func (s *Store) version(ctx context.Context) (int64, error) {
 	var v int64
-	err := s.db.Read().QueryRowContext(ctx, `SELECT version FROM catalog_state WHERE id = 1`).Scan(&v)
+	err := s.db.QueryRow(ctx, `SELECT version FROM catalog_state WHERE id = 1`).Scan(&v)
 	return v, err
 }
 

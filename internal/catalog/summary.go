@@ -173,13 +173,15 @@ type Facets struct {
 }
 
 // Facets returns the values present in the catalog for each filter. They are
-// computed once per catalog version.
-func (s *Store) Facets(ctx context.Context) (Facets, error) {
-	return cached(ctx, s, "facets", func() (Facets, error) { return s.facets(ctx) })
+// computed once per catalog version, and the same pointer is returned until
+// the catalog changes, so callers may cache what they derive from it.
+// Callers must not modify it.
+func (s *Store) Facets(ctx context.Context) (*Facets, error) {
+	return cached(ctx, s, "facets", func() (*Facets, error) { return s.facets(ctx) })
 }
 
-func (s *Store) facets(ctx context.Context) (Facets, error) {
-	var f Facets
+func (s *Store) facets(ctx context.Context) (*Facets, error) {
+	f := &Facets{}
 	for _, q := range []struct {
 		dst *[]string
 		sql string
@@ -191,19 +193,19 @@ func (s *Store) facets(ctx context.Context) (Facets, error) {
 	} {
 		rows, err := s.db.Read().QueryContext(ctx, q.sql)
 		if err != nil {
-			return f, fmt.Errorf("facets: %w", err)
+			return nil, fmt.Errorf("facets: %w", err)
 		}
 		for rows.Next() {
 			var v string
 			if err := rows.Scan(&v); err != nil {
 				rows.Close()
-				return f, err
+				return nil, err
 			}
 			*q.dst = append(*q.dst, v)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return f, err
+			return nil, err
 		}
 	}
 	return f, nil

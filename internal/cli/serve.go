@@ -105,6 +105,16 @@ func (a *app) serve(cmd *cobra.Command, _ []string) error {
 	// Start-up hashes passwords with argon2 (19 MiB each) and imports; give
 	// that memory back before settling in, or an idle server keeps it.
 	debug.FreeOSMemory()
+	// The live heap of a server is small and its requests allocate a lot
+	// (pages of descriptors), so collecting at every doubling costs a fifth
+	// of the CPU under load. Collect at 4x instead, unless GOGC says
+	// otherwise; a memory limit keeps that in bounds.
+	if a.getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+		if a.getenv("GOMEMLIMIT") == "" {
+			debug.SetMemoryLimit(1 << 30)
+		}
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
 	log.Info("ready", "addr", ln.Addr().String(), "database", string(d.Dialect), "startup_ms", time.Since(started).Milliseconds())

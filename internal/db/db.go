@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -35,6 +36,9 @@ type DB struct {
 	Path  string
 	read  *sql.DB
 	write *sql.DB
+
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt
 }
 
 // Open connects to databaseURL when it is a postgres:// URL, and otherwise to
@@ -112,6 +116,12 @@ func openSQLite(ctx context.Context, dataDir string) (*DB, error) {
 
 // Close closes both pools.
 func (d *DB) Close() error {
+	d.stmtMu.Lock()
+	for _, s := range d.stmts {
+		s.Close()
+	}
+	d.stmts = nil
+	d.stmtMu.Unlock()
 	err := d.write.Close()
 	if d.read != d.write {
 		err = errors.Join(err, d.read.Close())
@@ -180,4 +190,59 @@ func redact(raw string) string {
 // which both engines read the same way.
 func EscapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// maxStatements bounds the prepared-statement cache; queries past it are
+// run unprepared.
+const maxStatements = 512
+
+// Query runs a read query through a statement prepared once per query text
+// and kept, so that a hot listing does not parse and plan its SQL on every
+// request. Queries built from user input must keep that input in args.
+func (d *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	stmt, err := d.statement(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if stmt == nil {
+		return d.read.QueryContext(ctx, query, args...)
+	}
+	return stmt.QueryContext(ctx, args...)
+}
+
+// QueryRow is Query for one row.
+func (d *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	stmt, err := d.statement(ctx, query)
+	if err != nil || stmt == nil {
+		return d.read.QueryRowContext(ctx, query, args...)
+	}
+	return stmt.QueryRowContext(ctx, args...)
+}
+
+func (d *DB) statement(ctx context.Context, query string) (*sql.Stmt, error) {
+	d.stmtMu.Lock()
+	stmt, ok := d.stmts[query]
+	full := len(d.stmts) >= maxStatements
+	d.stmtMu.Unlock()
+	if ok {
+		return stmt, nil
+	}
+	if full {
+		return nil, nil
+	}
+	stmt, err := d.read.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	d.stmtMu.Lock()
+	defer d.stmtMu.Unlock()
+	if prev, ok := d.stmts[query]; ok {
+		stmt.Close()
+		return prev, nil
+	}
+	if d.stmts == nil {
+		d.stmts = map[string]*sql.Stmt{}
+	}
+	d.stmts[query] = stmt
+	return stmt, nil
 }

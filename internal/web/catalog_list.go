@@ -1,9 +1,12 @@
 package web
 
 import (
+	"html"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/chief-hq/chief/internal/apperr"
 	"github.com/chief-hq/chief/internal/catalog"
@@ -16,7 +19,9 @@ type catalogListPage struct {
 	Query   catalog.Query
 	URL     url.Values
 	Result  catalog.Page
-	Facets  catalog.Facets
+	Rows    template.HTML
+	Facets  *catalog.Facets
+	Options facetOptions
 	Page    int
 	Pages   []int
 	Last    int
@@ -68,6 +73,8 @@ func (s *Server) catalogList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p.Options = s.facetOptions(p.Facets)
+	p.Rows = catalogRows(p.Result.Items)
 	p.Filters = q.Kind != "" || q.Type != "" || q.Owner != "" || q.Lifecycle != "" || q.Tag != "" || q.Search != "" || q.Orphaned || q.Namespace != ""
 	p.Empty = p.Result.Total == 0 && !p.Filters
 	p.Last = (p.Result.Total + pageSize - 1) / pageSize
@@ -81,4 +88,33 @@ func (s *Server) catalogList(w http.ResponseWriter, r *http.Request) error {
 		status = http.StatusBadRequest
 	}
 	return s.renderStatus(w, r, status, "catalog_list", "Catalog", "catalog", p)
+}
+
+// facetOptions are the <option> lists of the filters whose values can run
+// into thousands (owners, tags, types), rendered once per set of facets:
+// written out with the page's template they cost more than the rest of the
+// page. They feed <datalist>s, so the chosen value lives in the input and
+// the lists need no per-request state.
+type facetOptions struct {
+	src                 *catalog.Facets
+	Types, Owners, Tags template.HTML
+}
+
+func (s *Server) facetOptions(f *catalog.Facets) facetOptions {
+	s.optionsMu.Lock()
+	defer s.optionsMu.Unlock()
+	if s.options.src == f {
+		return s.options
+	}
+	render := func(values []string) template.HTML {
+		var b strings.Builder
+		for _, v := range values {
+			b.WriteString(`<option value="`)
+			b.WriteString(html.EscapeString(v))
+			b.WriteString(`">`)
+		}
+		return template.HTML(b.String())
+	}
+	s.options = facetOptions{src: f, Types: render(f.Types), Owners: render(f.Owners), Tags: render(f.Tags)}
+	return s.options
 }

@@ -80,9 +80,24 @@ func allowed(p *principal, r *http.Request, need auth.Role) error {
 
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
+// admit runs h when one of the server's work slots is free. Requests beyond
+// the slots wait their turn in order: on a few cores, fifty requests sharing
+// the CPU all finish late, while fifty taking turns finish at an even pace.
+func (s *Server) admit(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case s.slots <- struct{}{}:
+		case <-r.Context().Done():
+			return
+		}
+		defer func() { <-s.slots }()
+		h.ServeHTTP(w, r)
+	})
+}
+
 // api guards a JSON handler with a role and writes its error, if any.
 func (s *Server) api(need auth.Role, h handlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return s.admit(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := allowed(principalFrom(r.Context()), r, need); err != nil {
 			s.writeAPIError(w, r, err)
 			return
@@ -90,13 +105,13 @@ func (s *Server) api(need auth.Role, h handlerFunc) http.Handler {
 		if err := h(w, r); err != nil {
 			s.writeAPIError(w, r, err)
 		}
-	})
+	}))
 }
 
 // page guards a page with a role: anonymous visitors go to the sign-in
 // page, others without the role get a forbidden page.
 func (s *Server) page(need auth.Role, h handlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return s.admit(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := principalFrom(r.Context())
 		if p == nil {
 			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
@@ -109,7 +124,7 @@ func (s *Server) page(need auth.Role, h handlerFunc) http.Handler {
 		if err := h(w, r); err != nil {
 			s.renderError(w, r, err)
 		}
-	})
+	}))
 }
 
 // public serves a page anyone may see.

@@ -134,7 +134,8 @@ var funcs = template.FuncMap{
 		}
 		return part * 100 / whole
 	},
-	"value": auditValue,
+	"value":          auditValue,
+	"lifecycleBadge": func(v any) template.HTML { s, _ := v.(string); return lifecycleBadge(s) },
 	"title": func(s string) string {
 		if s == "" {
 			return s

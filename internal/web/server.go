@@ -6,6 +6,8 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"runtime"
+	"sync"
 
 	"github.com/chief-hq/chief/internal/audit"
 	"github.com/chief-hq/chief/internal/auth"
@@ -24,6 +26,11 @@ type Server struct {
 	views   *views
 	metrics *metrics
 	version string
+	// slots admits page and API requests a few at a time; see admit.
+	slots chan struct{}
+
+	optionsMu sync.Mutex
+	options   facetOptions
 }
 
 // Options are the dependencies of a Server.
@@ -50,6 +57,7 @@ func New(o Options) (*Server, error) {
 		limiter: auth.NewLoginLimiter(15*60*1e9, 5, 50),
 		views:   v,
 		version: o.Version,
+		slots:   make(chan struct{}, 2*runtime.GOMAXPROCS(0)),
 	}
 	s.metrics = newMetrics(o.DB)
 	return s, nil

@@ -69,8 +69,10 @@ CREATE TABLE entities (
     origin      TEXT NOT NULL DEFAULT '',
     orphaned    BOOLEAN NOT NULL DEFAULT FALSE,
     hash        TEXT NOT NULL,
-    created_at  TIMESTAMP NOT NULL,
-    updated_at  TIMESTAMP NOT NULL
+    -- Unix seconds (UTC): listings read updated_at on every row, and
+    -- parsing a timestamp text costs more than the rest of the row.
+    created_at  BIGINT NOT NULL,
+    updated_at  BIGINT NOT NULL
 );
 CREATE INDEX entities_name ON entities(name, id);
 CREATE INDEX entities_kind ON entities(kind, name, id);
