@@ -835,8 +835,8 @@ func TestStoreFacets(t *testing.T) {
 			Owners:     []string{"group:default/team-a", "group:default/team-b", "user:default/alice"},
 			Tags:       []string{"go", "java", "payments"},
 		}
-		if !reflect.DeepEqual(f, want) {
-			t.Errorf("got %+v, want %+v", f, want)
+		if !reflect.DeepEqual(*f, want) {
+			t.Errorf("got %+v, want %+v", *f, want)
 		}
 	})
 }

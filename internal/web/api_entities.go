@@ -100,6 +100,7 @@ func (s *Server) apiEntityList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	q.Raw = true
 	p, err := s.catalog.List(r.Context(), q)
 	if err != nil {
 		return err

@@ -23,7 +23,10 @@ type catalogListPage struct {
 	Facets  *catalog.Facets
 	Options facetOptions
 	Page    int
-	Pages   []int
+	Pages   []pageLink
+	Prev    string
+	Next    string
+	Sorts   []sortLink
 	Last    int
 	From    int
 	To      int
@@ -81,8 +84,15 @@ func (s *Server) catalogList(w http.ResponseWriter, r *http.Request) error {
 	p.From = q.Offset + 1
 	p.To = q.Offset + len(p.Result.Items)
 	for i := max(1, p.Page-3); i <= min(p.Last, p.Page+3); i++ {
-		p.Pages = append(p.Pages, i)
+		p.Pages = append(p.Pages, pageLink{N: i, Href: withQuery(v, "page", strconv.Itoa(i)), Current: i == p.Page})
 	}
+	if p.Page > 1 {
+		p.Prev = withQuery(v, "page", strconv.Itoa(p.Page-1))
+	}
+	if p.Page < p.Last {
+		p.Next = withQuery(v, "page", strconv.Itoa(p.Page+1))
+	}
+	p.Sorts = sortLinks(v)
 	status := http.StatusOK
 	if p.Error != "" {
 		status = http.StatusBadRequest
@@ -117,4 +127,34 @@ func (s *Server) facetOptions(f *catalog.Facets) facetOptions {
 	}
 	s.options = facetOptions{src: f, Types: render(f.Types), Owners: render(f.Owners), Tags: render(f.Tags)}
 	return s.options
+}
+
+type pageLink struct {
+	N       int
+	Href    string
+	Current bool
+}
+
+// sortLink is a sortable column heading: following it sorts by the column,
+// or reverses the sort when it is the current one.
+type sortLink struct {
+	Label, Href, Aria, Arrow string
+}
+
+func sortLinks(v url.Values) []sortLink {
+	cur := v.Get("sort")
+	var out []sortLink
+	for _, c := range []struct{ key, label string }{
+		{"name", "Name"}, {"kind", "Kind"}, {"type", "Type"}, {"owner", "Owner"}, {"lifecycle", "Lifecycle"},
+	} {
+		l := sortLink{Label: c.label, Href: withQuery(v, "sort", c.key)}
+		switch cur {
+		case c.key:
+			l.Aria, l.Arrow, l.Href = "ascending", " ▲", withQuery(v, "sort", "-"+c.key)
+		case "-" + c.key:
+			l.Aria, l.Arrow = "descending", " ▼"
+		}
+		out = append(out, l)
+	}
+	return out
 }

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/chief-hq/chief/internal/apperr"
@@ -81,8 +82,10 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int
 		u := pr.user
 		p.User = &u
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+	buf := buffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer buffers.Put(buf)
+	if err := t.ExecuteTemplate(buf, "layout", p); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -91,6 +94,11 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int
 	_, err := w.Write(buf.Bytes())
 	return err
 }
+
+// buffers hold rendered pages until they are complete, so that a failed
+// render sends an error page rather than half a page. Reusing them saves
+// growing a large buffer for every request.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // renderError shows an error page with the status its code maps to.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
