@@ -125,6 +125,7 @@ func (s *Store) Delete(ctx context.Context, ref Ref) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM relations WHERE source_ref = $1`, ref.Key()); err != nil {
 			return fmt.Errorf("delete relations of %s: %w", ref, err)
 		}
+		w.changed = true
 		return w.audit.Add(ctx, "entity.delete", "entity", ref.Key(), audit.Diff(old.fields(), map[string]any{}))
 	})
 }
