@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/chief-hq/chief/internal/apperr"
 	"github.com/chief-hq/chief/internal/audit"
@@ -112,11 +111,7 @@ func (s *Server) apiTokenCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiTokenRevoke(w http.ResponseWriter, r *http.Request) error {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		return apperr.New(apperr.NotFound, "no token %q", r.PathValue("id"))
-	}
-	t, err := s.auth.RevokeToken(r.Context(), id)
+	t, err := s.revokeTokenAt(r)
 	if err != nil {
 		return err
 	}

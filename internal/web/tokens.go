@@ -58,14 +58,19 @@ func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) tokenRevoke(w http.ResponseWriter, r *http.Request) error {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		return apperr.New(apperr.NotFound, "no token %q", r.PathValue("id"))
-	}
-	t, err := s.auth.RevokeToken(r.Context(), id)
+	t, err := s.revokeTokenAt(r)
 	if err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/admin/tokens?notice="+urlQuery("Revoked token "+t.Name+"."), http.StatusSeeOther)
 	return nil
+}
+
+// revokeTokenAt revokes the token whose id the URL names.
+func (s *Server) revokeTokenAt(r *http.Request) (auth.Token, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return auth.Token{}, apperr.New(apperr.NotFound, "no token %q", r.PathValue("id"))
+	}
+	return s.auth.RevokeToken(r.Context(), id)
 }
