@@ -30,7 +30,7 @@ type views struct {
 
 // pageNames lists every view; parseViews fails when one is missing.
 var pageNames = []string{
-	"login", "setup", "home", "catalog_list", "entity", "entity_form", "entity_delete",
+	"login", "setup", "home", "catalog_list", "catalog_import", "entity", "entity_form", "entity_delete",
 	"teams", "audit", "users", "tokens", "error",
 }
 

@@ -25,6 +25,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	// Pages.
 	mux.Handle("GET /{$}", s.page(auth.Viewer, s.home))
 	mux.Handle("GET /catalog", s.page(auth.Viewer, s.catalogList))
+	mux.Handle("GET /catalog/import", s.page(auth.Editor, s.catalogImportForm))
+	mux.Handle("POST /catalog/import", s.page(auth.Editor, s.catalogImport))
 	mux.Handle("GET /catalog/new", s.page(auth.Editor, s.entityNewForm))
 	mux.Handle("POST /catalog/new", s.page(auth.Editor, s.entityCreate))
 	mux.Handle("GET /catalog/{kind}/{namespace}/{name}", s.page(auth.Viewer, s.entityView))
@@ -52,6 +54,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("DELETE /api/v1/entities/{kind}/{namespace}/{name}", s.api(auth.Editor, s.apiEntityDelete))
 	mux.Handle("GET /api/v1/entities/{kind}/{namespace}/{name}/relations", s.api(auth.Viewer, s.apiEntityRelations))
 	mux.Handle("GET /api/v1/catalog/summary", s.api(auth.Viewer, s.apiCatalogSummary))
+	mux.Handle("POST /api/v1/catalog/import", s.api(auth.Editor, s.apiCatalogImport))
+	mux.Handle("GET /api/v1/catalog/export", s.api(auth.Viewer, s.apiCatalogExport))
 	mux.Handle("GET /api/v1/me", s.api(auth.Viewer, s.apiMe))
 	mux.Handle("GET /api/v1/users", s.api(auth.Admin, s.apiUserList))
 	mux.Handle("POST /api/v1/users", s.api(auth.Admin, s.apiUserCreate))

@@ -1,0 +1,121 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net/http"
+	"path"
+	"regexp"
+	"testing/fstest"
+
+	"github.com/chief-hq/chief/internal/apperr"
+	"github.com/chief-hq/chief/internal/catalog"
+)
+
+// maxUpload bounds an uploaded descriptor file.
+const maxUpload = 32 << 20
+
+var sourceRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
+
+// importDescriptors imports one uploaded YAML file through the same importer
+// as the CLI. The source name identifies the upload: importing a new
+// version under the same name orphans what it no longer holds. Location
+// entities are stored, but their targets cannot be followed from an upload
+// and are reported.
+func (s *Server) importDescriptors(r *http.Request, source string, body io.Reader) (catalog.ImportResult, error) {
+	if source == "" {
+		source = "upload.yaml"
+	}
+	if !sourceRe.MatchString(source) {
+		return catalog.ImportResult{}, apperr.Field("source", "%q: use letters, digits and . _ - (at most 100), e.g. catalog-info.yaml", source)
+	}
+	data, err := io.ReadAll(io.LimitReader(body, maxUpload+1))
+	if err != nil {
+		return catalog.ImportResult{}, apperr.New(apperr.Invalid, "cannot read the upload: %v", err)
+	}
+	if len(data) > maxUpload {
+		return catalog.ImportResult{}, apperr.Field("file", "is larger than %d MiB; import it with chief import backstage", maxUpload>>20)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return catalog.ImportResult{}, apperr.Field("file", "is empty: send Backstage descriptor YAML")
+	}
+	fsys := fstest.MapFS{source: {Data: data}}
+	return s.catalog.Import(r.Context(), fsys, []string{source}, catalog.ImportOptions{LocationPrefix: "upload:"})
+}
+
+// apiCatalogImport takes a YAML body of descriptors.
+func (s *Server) apiCatalogImport(w http.ResponseWriter, r *http.Request) error {
+	res, err := s.importDescriptors(r, r.URL.Query().Get("source"), r.Body)
+	if err != nil {
+		return err
+	}
+	if res.Problems == nil {
+		res.Problems = []catalog.Problem{}
+	}
+	if res.Remote == nil {
+		res.Remote = []string{}
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+// apiCatalogExport writes every entity but Locations as one YAML stream,
+// which the import endpoint and chief import backstage read back.
+func (s *Server) apiCatalogExport(w http.ResponseWriter, r *http.Request) error {
+	files, err := s.catalog.Export(r.Context())
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	for _, f := range files {
+		if f.Name == catalog.ExportRoot {
+			continue
+		}
+		if buf.Len() > 0 {
+			buf.WriteString("---\n")
+		}
+		buf.Write(f.Data)
+	}
+	w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="catalog.yaml"`)
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+type importPage struct {
+	Source string
+	Error  string
+	Result *catalog.ImportResult
+}
+
+func (s *Server) catalogImportForm(w http.ResponseWriter, r *http.Request) error {
+	return s.render(w, r, "catalog_import", "Import descriptors", "catalog", importPage{})
+}
+
+func (s *Server) catalogImport(w http.ResponseWriter, r *http.Request) error {
+	p := importPage{}
+	file, header, err := r.FormFile("file")
+	if err != nil {
+		p.Error = "Choose a YAML file of Backstage descriptors to import."
+		if errors.Is(err, http.ErrNotMultipart) {
+			p.Error = "The form must be sent as multipart/form-data."
+		}
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "catalog_import", "Import descriptors", "catalog", p)
+	}
+	defer file.Close()
+	p.Source = r.FormValue("source")
+	if p.Source == "" {
+		p.Source = path.Base(header.Filename)
+	}
+	res, err := s.importDescriptors(r, p.Source, file)
+	if e := apperr.As(err); e != nil && e.Code == apperr.Invalid {
+		p.Error = e.Error()
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "catalog_import", "Import descriptors", "catalog", p)
+	}
+	if err != nil {
+		return err
+	}
+	p.Result = &res
+	return s.render(w, r, "catalog_import", "Import descriptors", "catalog", p)
+}
