@@ -34,8 +34,12 @@ func (s *Store) CompleteSetup(ctx context.Context, secret string, n NewUser) (Us
 	if err := n.Validate(); err != nil {
 		return User{}, err
 	}
+	hash, err := HashPassword(n.Password)
+	if err != nil {
+		return User{}, err
+	}
 	var u User
-	err := s.db.Write(ctx, func(tx *db.Tx) error {
+	err = s.db.Write(ctx, func(tx *db.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM setup_tokens WHERE token_hash = $1`, hashSecret(secret))
 		if err != nil {
 			return err
@@ -50,7 +54,7 @@ func (s *Store) CompleteSetup(ctx context.Context, secret string, n NewUser) (Us
 		if count > 0 {
 			return apperr.New(apperr.Conflict, "Chief has users already; sign in instead")
 		}
-		u, err = createUser(ctx, tx, n)
+		u, err = createUser(ctx, tx, n, hash)
 		return err
 	})
 	return u, err

@@ -47,20 +47,22 @@ func (s *Store) CreateUser(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, err
 	}
+	// Hash before the transaction: argon2 takes tens of milliseconds, which
+	// the single SQLite writer should not wait for.
+	hash, err := HashPassword(n.Password)
+	if err != nil {
+		return User{}, err
+	}
 	var u User
-	err := s.db.Write(ctx, func(tx *db.Tx) error {
+	err = s.db.Write(ctx, func(tx *db.Tx) error {
 		var err error
-		u, err = createUser(ctx, tx, n)
+		u, err = createUser(ctx, tx, n, hash)
 		return err
 	})
 	return u, err
 }
 
-func createUser(ctx context.Context, tx *db.Tx, n NewUser) (User, error) {
-	hash, err := HashPassword(n.Password)
-	if err != nil {
-		return User{}, err
-	}
+func createUser(ctx context.Context, tx *db.Tx, n NewUser, hash string) (User, error) {
 	u, err := scanUser(tx.QueryRowContext(ctx, `INSERT INTO users (email, password_hash, role, created_at) VALUES ($1, $2, $3, $4) RETURNING `+userColumns,
 		n.Email, hash, n.Role, db.Now()))
 	if db.IsUniqueViolation(err) {
