@@ -157,9 +157,12 @@ func (r *Record) fields() map[string]any {
 	e := &r.Entity
 	m := map[string]any{
 		"apiVersion":           e.APIVersion,
+		"metadata.name":        e.Metadata.Name,
+		"metadata.namespace":   e.Metadata.Namespace,
 		"metadata.title":       e.Metadata.Title,
 		"metadata.description": e.Metadata.Description,
 		"location":             r.Location,
+		"origin":               r.Origin,
 		"orphaned":             r.Orphaned,
 	}
 	if len(e.Metadata.Labels) > 0 {
@@ -174,13 +177,15 @@ func (r *Record) fields() map[string]any {
 	if len(e.Metadata.Links) > 0 {
 		m["metadata.links"] = e.Metadata.Links
 	}
-	for k, v := range e.Spec {
-		m["spec."+k] = v
-	}
 	for k, v := range m {
 		if s, ok := v.(string); ok && s == "" {
 			delete(m, k)
 		}
+	}
+	// Spec values are kept even when empty: "" is a value the descriptor
+	// holds, and its change must be written and recorded.
+	for k, v := range e.Spec {
+		m["spec."+k] = v
 	}
 	return m
 }

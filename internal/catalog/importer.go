@@ -88,6 +88,7 @@ func (s *Store) Import(ctx context.Context, fsys fs.FS, roots []string, opt Impo
 	// that an entity with a typo is reported but not orphaned. The reader
 	// fills it; the writer reads it once the reader is done.
 	claimed := map[string]bool{}
+	unsure := map[string]bool{}
 	origins := make([]string, len(roots))
 	for i, root := range roots {
 		origins[i] = opt.LocationPrefix + path.Clean(root)
@@ -97,11 +98,11 @@ func (s *Store) Import(ctx context.Context, fsys fs.FS, roots []string, opt Impo
 	go func() {
 		defer close(readDone)
 		defer close(entities)
-		s.readRoots(ctx, fsys, roots, opt.LocationPrefix, claimed, entities, &read)
+		s.readRoots(ctx, fsys, roots, opt.LocationPrefix, claimed, unsure, entities, &read)
 	}()
 	var written ImportResult
 	err := s.write(ctx, func(tx *db.Tx, w *writer) error {
-		return s.apply(ctx, tx, w, entities, readDone, claimed, origins, &written, opt.Progress)
+		return s.apply(ctx, tx, w, entities, readDone, claimed, unsure, origins, &written, opt.Progress)
 	})
 	cancel()
 	for range entities {
@@ -115,16 +116,24 @@ func (s *Store) Import(ctx context.Context, fsys fs.FS, roots []string, opt Impo
 
 // readRoots reads every file the roots lead to and sends each valid entity,
 // first definitions only, to out.
-func (s *Store) readRoots(ctx context.Context, fsys fs.FS, roots []string, prefix string, claimed map[string]bool, out chan<- parsed, res *ImportResult) {
+// Origins some of whose files could not be read, or read only in part, go
+// into unsure: what they held may still be there, so nothing from them is
+// orphaned.
+func (s *Store) readRoots(ctx context.Context, fsys fs.FS, roots []string, prefix string, claimed, unsure map[string]bool, out chan<- parsed, res *ImportResult) {
 	seen := map[string]parsed{}
 	visited := map[string]bool{}
 	for _, root := range roots {
 		root = path.Clean(root)
 		origin := prefix + root
-		files, err := expandRoot(fsys, root)
+		files, problems, err := expandRoot(fsys, root)
 		if err != nil {
 			res.Problems = append(res.Problems, Problem{File: root, Message: err.Error()})
+			unsure[origin] = true
 			continue
+		}
+		if len(problems) > 0 {
+			res.Problems = append(res.Problems, problems...)
+			unsure[origin] = true
 		}
 		// Files are read a wave at a time: the root's files, then the files
 		// their Locations name, and so on. Each wave is parsed in parallel
@@ -142,6 +151,9 @@ func (s *Store) readRoots(ctx context.Context, fsys fs.FS, roots []string, prefi
 			for fr := range readFiles(ctx, fsys, todo, prefix, origin) {
 				res.Files++
 				res.Problems = append(res.Problems, fr.problems...)
+				if fr.incomplete {
+					unsure[origin] = true
+				}
 				res.Remote = append(res.Remote, fr.remote...)
 				wave = append(wave, fr.targets...)
 				for _, d := range s.collect(fr, origin, prefix, seen, claimed, res) {
@@ -183,11 +195,13 @@ func (s *Store) collect(fr fileResult, origin, prefix string, seen map[string]pa
 
 // fileResult is what reading one file gave.
 type fileResult struct {
-	file     string
-	docs     []parsed
-	targets  []string
-	problems []Problem
-	remote   []string
+	// incomplete is set when the file could not be read, or only in part.
+	incomplete bool
+	file       string
+	docs       []parsed
+	targets    []string
+	problems   []Problem
+	remote     []string
 }
 
 // readFiles parses files on all cores and yields their results in the
@@ -254,10 +268,12 @@ func readFile(fsys fs.FS, file, prefix, origin string) fileResult {
 	data, err := fs.ReadFile(fsys, file)
 	if err != nil {
 		fr.problems = append(fr.problems, Problem{File: file, Message: "cannot read: " + unwrapPathError(err)})
+		fr.incomplete = true
 		return fr
 	}
 	docs, err := ParseDescriptors(data)
 	if err != nil {
+		fr.incomplete = true
 		var se *SyntaxError
 		if errors.As(err, &se) {
 			fr.problems = append(fr.problems, Problem{File: file, Line: se.Line, Message: "YAML syntax: " + se.Message + " (rest of file skipped)"})
@@ -368,7 +384,7 @@ type existing struct {
 // apply stores the entities the reader sends, then, once the reader is done,
 // marks as orphaned what came from these origins before and is gone now.
 func (s *Store) apply(ctx context.Context, tx *db.Tx, w *writer, entities <-chan parsed, readDone <-chan struct{},
-	claimed map[string]bool, origins []string, res *ImportResult, progress func(done int)) error {
+	claimed, unsure map[string]bool, origins []string, res *ImportResult, progress func(done int)) error {
 	stored := map[string]existing{}
 	rows, err := tx.QueryContext(ctx, `SELECT id, ref, hash, origin, orphaned FROM entities`)
 	if err != nil {
@@ -423,7 +439,7 @@ func (s *Store) apply(ctx context.Context, tx *db.Tx, w *writer, entities <-chan
 	}
 	isOrigin := map[string]bool{}
 	for _, o := range origins {
-		isOrigin[o] = true
+		isOrigin[o] = !unsure[o]
 	}
 	for _, key := range sortedKeys(stored) {
 		x := stored[key]
@@ -443,18 +459,24 @@ func (s *Store) apply(ctx context.Context, tx *db.Tx, w *writer, entities <-chan
 
 // expandRoot lists the descriptor files a root names: the file itself, or
 // every .yaml and .yml file under a folder.
-func expandRoot(fsys fs.FS, root string) ([]string, error) {
+// Entries that cannot be read are reported and skipped.
+func expandRoot(fsys fs.FS, root string) ([]string, []Problem, error) {
 	info, err := fs.Stat(fsys, root)
 	if err != nil {
-		return nil, errors.New("cannot read: " + unwrapPathError(err))
+		return nil, nil, errors.New("cannot read: " + unwrapPathError(err))
 	}
 	if !info.IsDir() {
-		return []string{root}, nil
+		return []string{root}, nil, nil
 	}
 	var files []string
+	var problems []Problem
 	err = fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return err
+			problems = append(problems, Problem{File: p, Message: "cannot read: " + unwrapPathError(err)})
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
 		}
 		if d.IsDir() && strings.HasPrefix(d.Name(), ".") && p != root {
 			return fs.SkipDir
@@ -464,5 +486,5 @@ func expandRoot(fsys fs.FS, root string) ([]string, error) {
 		}
 		return nil
 	})
-	return files, err
+	return files, problems, err
 }

@@ -107,7 +107,11 @@ func (s *Store) List(ctx context.Context, q Query) (Page, error) {
 
 	var page Page
 	countSQL := `SELECT COUNT(*) FROM entities` + where
-	total, err := cached(ctx, s, fmt.Sprint("count", countSQL, args), func() (int, error) {
+	key, err := json.Marshal(args)
+	if err != nil {
+		return Page{}, err
+	}
+	total, err := cached(ctx, s, "count "+countSQL+" "+string(key), func() (int, error) {
 		var n int
 		err := s.db.QueryRow(ctx, countSQL, args...).Scan(&n)
 		return n, err

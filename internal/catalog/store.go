@@ -135,6 +135,11 @@ func (s *Store) Delete(ctx context.Context, ref Ref) error {
 // transaction.
 func (s *Store) write(ctx context.Context, fn func(tx *db.Tx, w *writer) error) error {
 	return s.db.Write(ctx, func(tx *db.Tx) error {
+		// Catalog writes read before they write (is the entity there, is
+		// it unchanged); one at a time keeps them consistent.
+		if err := tx.Serialize(ctx, catalogWriteLock); err != nil {
+			return err
+		}
 		w, err := newWriter(ctx, tx)
 		if err != nil {
 			return err
@@ -146,6 +151,9 @@ func (s *Store) write(ctx context.Context, fn func(tx *db.Tx, w *writer) error) 
 		return w.finish(ctx)
 	})
 }
+
+// catalogWriteLock is the key catalog writes serialize on.
+const catalogWriteLock = 74260002
 
 // writer holds the prepared statements and batches of one write
 // transaction, so that an import of many entities parses SQL once and
@@ -264,11 +272,11 @@ func (w *writer) insertRow(ctx context.Context, rec *Record, rw row, action stri
 
 func (w *writer) update(ctx context.Context, old, rec *Record, action string) error {
 	changes := audit.Diff(old.fields(), rec.fields())
-	if len(changes) == 0 {
+	rw := toRow(rec)
+	if len(changes) == 0 && toRow(old).hash == rw.hash {
 		return nil
 	}
 	now := db.Now()
-	rw := toRow(rec)
 	e := &rec.Entity
 	if _, err := w.change.ExecContext(ctx, rec.ID, e.Metadata.Namespace, e.Metadata.Name, e.Metadata.Title, e.Metadata.Description,
 		rw.specType, rw.lifecycle, rw.owner, rw.ownerKey, rw.tags, rw.body, rw.search, rec.Location, rec.Origin, rec.Orphaned, rw.hash, now.Unix()); err != nil {
@@ -284,6 +292,9 @@ func (w *writer) update(ctx context.Context, old, rec *Record, action string) er
 	}
 	if err := w.writeLinks(ctx, rec); err != nil {
 		return err
+	}
+	if len(changes) == 0 {
+		return nil
 	}
 	return w.audit.Add(ctx, action, "entity", rw.key, changes)
 }

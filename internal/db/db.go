@@ -246,3 +246,15 @@ func (d *DB) statement(ctx context.Context, query string) (*sql.Stmt, error) {
 	d.stmts[query] = stmt
 	return stmt, nil
 }
+
+// Serialize makes the transaction wait for any other transaction that
+// serialized on the same key, until it ends. SQLite has one writer at a
+// time already; PostgreSQL needs an advisory lock for writes that read what
+// they are about to change (an import comparing with the stored catalog).
+func (tx *Tx) Serialize(ctx context.Context, key int64) error {
+	if tx.Dialect != Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, key)
+	return err
+}

@@ -3,11 +3,14 @@ package web
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"path"
 	"regexp"
+	"strings"
 	"testing/fstest"
+	"unicode"
 
 	"github.com/chief-hq/chief/internal/apperr"
 	"github.com/chief-hq/chief/internal/catalog"
@@ -46,6 +49,7 @@ func (s *Server) importDescriptors(r *http.Request, source string, body io.Reade
 
 // apiCatalogImport takes a YAML body of descriptors.
 func (s *Server) apiCatalogImport(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxUpload+1)
 	res, err := s.importDescriptors(r, r.URL.Query().Get("source"), r.Body)
 	if err != nil {
 		return err
@@ -95,18 +99,25 @@ func (s *Server) catalogImportForm(w http.ResponseWriter, r *http.Request) error
 
 func (s *Server) catalogImport(w http.ResponseWriter, r *http.Request) error {
 	p := importPage{}
+	// The form around the file is small; refuse anything far beyond the
+	// file limit before it is spooled to disk.
+	r.Body = http.MaxBytesReader(w, r.Body, maxUpload+1<<20)
 	file, header, err := r.FormFile("file")
 	if err != nil {
 		p.Error = "Choose a YAML file of Backstage descriptors to import."
-		if errors.Is(err, http.ErrNotMultipart) {
+		var tooBig *http.MaxBytesError
+		switch {
+		case errors.Is(err, http.ErrNotMultipart):
 			p.Error = "The form must be sent as multipart/form-data."
+		case errors.As(err, &tooBig):
+			p.Error = fmt.Sprintf("The file is larger than %d MiB; import it with chief import backstage.", maxUpload>>20)
 		}
 		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "catalog_import", "Import descriptors", "catalog", p)
 	}
 	defer file.Close()
 	p.Source = r.FormValue("source")
 	if p.Source == "" {
-		p.Source = path.Base(header.Filename)
+		p.Source = sourceFromFilename(header.Filename)
 	}
 	res, err := s.importDescriptors(r, p.Source, file)
 	if e := apperr.As(err); e != nil && e.Code == apperr.Invalid {
@@ -118,4 +129,21 @@ func (s *Server) catalogImport(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Result = &res
 	return s.render(w, r, "catalog_import", "Import descriptors", "catalog", p)
+}
+
+// sourceFromFilename turns a browser's file name into a source name: the
+// base name, with characters a source may not hold replaced by dashes.
+func sourceFromFilename(name string) string {
+	name = path.Base(strings.ReplaceAll(name, "\\", "/"))
+	name = strings.Map(func(r rune) rune {
+		if r < 128 && (r == '.' || r == '_' || r == '-' || unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			return r
+		}
+		return '-'
+	}, name)
+	name = strings.TrimLeft(name, ".-_")
+	if len(name) > 100 {
+		name = name[:100]
+	}
+	return name
 }

@@ -37,12 +37,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		var p *principal
-		if h := r.Header.Get("Authorization"); h != "" {
-			secret, ok := strings.CutPrefix(h, "Bearer ")
-			if !ok {
-				s.writeAPIError(w, r, apperr.New(apperr.Unauthorized, "Authorization header: want Bearer TOKEN"))
-				return
-			}
+		// Only Bearer credentials are Chief's; other schemes (a proxy's
+		// Basic auth, say) are left alone and the cookie is tried.
+		if scheme, secret, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") {
 			u, t, err := s.auth.TokenUser(ctx, strings.TrimSpace(secret))
 			if err != nil {
 				s.writeAPIError(w, r, err)
@@ -51,9 +48,17 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			p = &principal{user: u, token: &t}
 			ctx = audit.WithActor(ctx, audit.Actor{Name: fmt.Sprintf("user:%s (token %d %s)", u.Email, t.ID, t.Name)})
 		} else if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-			if u, err := s.auth.SessionUser(ctx, c.Value); err == nil {
+			u, err := s.auth.SessionUser(ctx, c.Value)
+			switch {
+			case err == nil:
 				p = &principal{user: u}
 				ctx = audit.WithActor(ctx, audit.Actor{Name: "user:" + u.Email})
+			case !apperr.Is(err, apperr.Unauthorized):
+				// The database failed: answer that, rather than treat the
+				// visitor as signed out.
+				s.log.Error("session lookup failed", "err", err)
+				http.Error(w, "internal error; the server log has the details", http.StatusInternalServerError)
+				return
 			}
 		}
 		if p != nil {
@@ -88,6 +93,8 @@ func (s *Server) admit(h http.Handler) http.Handler {
 		select {
 		case s.slots <- struct{}{}:
 		case <-r.Context().Done():
+			// The client gave up waiting; say so in the logs and metrics.
+			w.WriteHeader(http.StatusServiceUnavailable)
 			return
 		}
 		defer func() { <-s.slots }()
@@ -95,9 +102,16 @@ func (s *Server) admit(h http.Handler) http.Handler {
 	})
 }
 
-// api guards a JSON handler with a role and writes its error, if any.
+// api guards a JSON handler with a role and writes its error, if any. It
+// waits for a work slot (see admit).
 func (s *Server) api(need auth.Role, h handlerFunc) http.Handler {
-	return s.admit(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return s.admit(s.apiUnmetered(need, h))
+}
+
+// apiUnmetered is api without a work slot, for transfers whose time goes
+// to the client's network (uploads, downloads), which would hold a slot.
+func (s *Server) apiUnmetered(need auth.Role, h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := allowed(principalFrom(r.Context()), r, need); err != nil {
 			s.writeAPIError(w, r, err)
 			return
@@ -105,13 +119,18 @@ func (s *Server) api(need auth.Role, h handlerFunc) http.Handler {
 		if err := h(w, r); err != nil {
 			s.writeAPIError(w, r, err)
 		}
-	}))
+	})
 }
 
 // page guards a page with a role: anonymous visitors go to the sign-in
 // page, others without the role get a forbidden page.
 func (s *Server) page(need auth.Role, h handlerFunc) http.Handler {
-	return s.admit(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return s.admit(s.pageUnmetered(need, h))
+}
+
+// pageUnmetered is page without a work slot; see apiUnmetered.
+func (s *Server) pageUnmetered(need auth.Role, h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := principalFrom(r.Context())
 		if p == nil {
 			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
@@ -124,7 +143,7 @@ func (s *Server) page(need auth.Role, h handlerFunc) http.Handler {
 		if err := h(w, r); err != nil {
 			s.renderError(w, r, err)
 		}
-	}))
+	})
 }
 
 // public serves a page anyone may see.
