@@ -49,44 +49,34 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Entry, int64, error) {
 	if err := f.Validate(); err != nil {
 		return nil, 0, err
 	}
-	var where []string
-	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
-	}
+	var w db.Where
 	if f.Actor != "" {
 		if prefix, ok := strings.CutSuffix(f.Actor, "*"); ok {
 			// substr compares with case on both engines; LIKE would not on
 			// SQLite.
-			args = append(args, utf8.RuneCountInString(prefix))
-			add(fmt.Sprintf("substr(actor, 1, $%d) = ?", len(args)), prefix)
+			w.Add("substr(actor, 1, ?) = ?", utf8.RuneCountInString(prefix), prefix)
 		} else {
-			add("actor = ?", f.Actor)
+			w.Add("actor = ?", f.Actor)
 		}
 	}
 	if f.RecordType != "" {
-		add("record_type = ?", f.RecordType)
+		w.Add("record_type = ?", f.RecordType)
 	}
 	if f.RecordID != "" {
-		add("record_id = ?", strings.ToLower(f.RecordID))
+		w.Add("record_id = ?", strings.ToLower(f.RecordID))
 	}
 	if !f.Since.IsZero() {
-		add("at >= ?", f.Since.UTC())
+		w.Add("at >= ?", f.Since.UTC())
 	}
 	if !f.Until.IsZero() {
-		add("at < ?", f.Until.UTC())
+		w.Add("at < ?", f.Until.UTC())
 	}
 	if f.Before > 0 {
-		add("id < ?", f.Before)
+		w.Add("id < ?", f.Before)
 	}
-	q := `SELECT id, at, actor, action, record_type, record_id, changes FROM audit_log`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	args = append(args, f.Limit+1)
-	q += fmt.Sprintf(" ORDER BY id DESC LIMIT $%d", len(args))
-	rows, err := s.db.Read().QueryContext(ctx, q, args...)
+	q := `SELECT id, at, actor, action, record_type, record_id, changes FROM audit_log` + w.String() +
+		` ORDER BY id DESC LIMIT ` + w.Arg(f.Limit+1)
+	rows, err := s.db.Read().QueryContext(ctx, q, w.Args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list audit log: %w", err)
 	}

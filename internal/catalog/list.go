@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -101,27 +102,26 @@ func (s *Store) List(ctx context.Context, q Query) (Page, error) {
 	if err := q.Validate(); err != nil {
 		return Page{}, err
 	}
-	where, args := q.where()
+	w := q.where()
 	desc := strings.HasPrefix(q.Sort, "-")
 	col := sortColumns[strings.TrimPrefix(q.Sort, "-")]
 
 	var page Page
-	countSQL := `SELECT COUNT(*) FROM entities` + where
-	key, err := json.Marshal(args)
+	countSQL := `SELECT COUNT(*) FROM entities` + w.String()
+	countArgs := slices.Clone(w.Args)
+	key, err := json.Marshal(countArgs)
 	if err != nil {
 		return Page{}, err
 	}
-	total, err := cached(ctx, s, "count "+countSQL+" "+string(key), func() (int, error) {
+	page.Total, err = cached(ctx, s, "count "+countSQL+" "+string(key), func() (int, error) {
 		var n int
-		err := s.db.QueryRow(ctx, countSQL, args...).Scan(&n)
+		err := s.db.QueryRow(ctx, countSQL, countArgs...).Scan(&n)
 		return n, err
 	})
 	if err != nil {
 		return Page{}, fmt.Errorf("count entities: %w", err)
 	}
-	page.Total = total
 
-	conds := where
 	if q.Cursor != "" {
 		c, err := decodeCursor(q.Cursor, q.Sort, col)
 		if err != nil {
@@ -131,27 +131,20 @@ func (s *Store) List(ctx context.Context, q Query) (Page, error) {
 		if desc {
 			op = "<"
 		}
-		args = append(args, c.Value, c.ID)
-		cond := fmt.Sprintf("(%s, id) %s ($%d, $%d)", col, op, len(args)-1, len(args))
-		if conds == "" {
-			conds = " WHERE " + cond
-		} else {
-			conds += " AND " + cond
-		}
+		w.Add(fmt.Sprintf("(%s, id) %s (?, ?)", col, op), c.Value, c.ID)
 	}
 	dir := "ASC"
 	if desc {
 		dir = "DESC"
 	}
-	args = append(args, q.Limit+1, q.Offset)
 	columns := listColumns + `, ''`
 	if q.Full || q.Raw {
 		// Only callers that pass descriptors on pay for reading them.
 		columns = listColumns + `, body`
 	}
-	listSQL := fmt.Sprintf(`SELECT %s FROM entities%s ORDER BY %s %s, id %s LIMIT $%d OFFSET $%d`,
-		columns, conds, col, dir, dir, len(args)-1, len(args))
-	rows, err := s.db.Query(ctx, listSQL, args...)
+	listSQL := fmt.Sprintf(`SELECT %s FROM entities%s ORDER BY %s %s, id %s LIMIT %s OFFSET %s`,
+		columns, w.String(), col, dir, dir, w.Arg(q.Limit+1), w.Arg(q.Offset))
+	rows, err := s.db.Query(ctx, listSQL, w.Args...)
 	if err != nil {
 		return Page{}, fmt.Errorf("list entities: %w", err)
 	}
@@ -177,51 +170,41 @@ func (s *Store) List(ctx context.Context, q Query) (Page, error) {
 	return page, nil
 }
 
-func (q *Query) where() (string, []any) {
-	var conds []string
-	var args []any
-	add := func(cond string, vals ...any) {
-		for range vals {
-			cond = strings.Replace(cond, "?", fmt.Sprintf("$%d", len(args)+1), 1)
-			args = append(args, vals[0])
-			vals = vals[1:]
-		}
-		conds = append(conds, cond)
-	}
+// where gives the filters as conditions; Locations are left out unless
+// asked for by kind.
+func (q *Query) where() *db.Where {
+	w := &db.Where{}
 	if q.Kind != "" {
-		add("kind = ?", q.Kind)
+		w.Add("kind = ?", q.Kind)
 	} else {
-		add("kind <> ?", "Location")
+		w.Add("kind <> ?", "Location")
 	}
 	if q.Type != "" {
-		add("spec_type = ?", q.Type)
+		w.Add("spec_type = ?", q.Type)
 	}
 	if q.Lifecycle != "" {
-		add("lifecycle = ?", q.Lifecycle)
+		w.Add("lifecycle = ?", q.Lifecycle)
 	}
 	if q.Namespace != "" {
-		add("namespace = ?", q.Namespace)
+		w.Add("namespace = ?", q.Namespace)
 	}
 	if q.Owner != "" {
 		key := lower(q.Owner)
 		if ref, err := ParseRef(q.Owner, "Group", DefaultNamespace); err == nil {
 			key = ref.Key()
 		}
-		add("owner_ref = ?", key)
+		w.Add("owner_ref = ?", key)
 	}
 	if q.Tag != "" {
-		add("id IN (SELECT entity_id FROM entity_tags WHERE tag = ?)", q.Tag)
+		w.Add("id IN (SELECT entity_id FROM entity_tags WHERE tag = ?)", q.Tag)
 	}
 	if q.Orphaned {
-		add("orphaned = ?", true)
+		w.Add("orphaned = ?", true)
 	}
 	if s := strings.TrimSpace(q.Search); s != "" {
-		add(`search LIKE ? ESCAPE '\'`, "%"+db.EscapeLike(lower(s))+"%")
+		w.Add(`search LIKE ? ESCAPE '\'`, "%"+db.EscapeLike(lower(s))+"%")
 	}
-	if len(conds) == 0 {
-		return "", nil
-	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	return w
 }
 
 func sortValue(r Record, col string) any {
