@@ -138,7 +138,8 @@ func (e Entity) Declared() []Relation {
 type Record struct {
 	ID     int64  `json:"-"`
 	Entity Entity `json:"entity"`
-	// Raw is the stored descriptor as JSON, for answers that pass it on.
+	// Raw is the stored descriptor as JSON, for answers that pass it on;
+	// listings fill it when asked (Query.Raw).
 	Raw json.RawMessage `json:"-"`
 	// Location is where the descriptor was read from ("" when made in Chief).
 	Location string `json:"location,omitempty"`
@@ -229,5 +230,3 @@ func sortedKeys[V any](m map[string]V) []string {
 // lower is strings.ToLower, named for how it is used: keys compare without
 // regard to case.
 func lower(s string) string { return strings.ToLower(s) }
-
-func jsonUnmarshal(s string, dst any) error { return json.Unmarshal([]byte(s), dst) }

@@ -83,12 +83,8 @@ func (s *Store) Import(ctx context.Context, fsys fs.FS, roots []string, opt Impo
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var read ImportResult
-	// claimed holds keys of entities present in the files, valid or not, so
-	// that an entity with a typo is reported but not orphaned. The reader
-	// fills it; the writer reads it once the reader is done.
-	claimed := map[string]bool{}
-	unsure := map[string]bool{}
+	rd := &reader{fsys: fsys, prefix: opt.LocationPrefix, claimed: map[string]bool{}, unsure: map[string]bool{},
+		seen: map[string]parsed{}, visited: map[string]bool{}}
 	origins := make([]string, len(roots))
 	for i, root := range roots {
 		origins[i] = opt.LocationPrefix + path.Clean(root)
@@ -98,65 +94,78 @@ func (s *Store) Import(ctx context.Context, fsys fs.FS, roots []string, opt Impo
 	go func() {
 		defer close(readDone)
 		defer close(entities)
-		s.readRoots(ctx, fsys, roots, opt.LocationPrefix, claimed, unsure, entities, &read)
+		rd.readRoots(ctx, roots, entities)
 	}()
 	var written ImportResult
 	err := s.write(ctx, func(tx *db.Tx, w *writer) error {
-		return s.apply(ctx, tx, w, entities, readDone, claimed, unsure, origins, &written, opt.Progress)
+		return s.apply(ctx, tx, w, entities, rd, readDone, origins, &written, opt.Progress)
 	})
 	cancel()
 	for range entities {
 		// Let the reader finish after a failed write.
 	}
 	<-readDone
-	written.Files, written.Entities, written.Problems, written.Remote = read.Files, read.Entities, read.Problems, read.Remote
+	written.Files, written.Entities, written.Problems, written.Remote = rd.res.Files, rd.res.Entities, rd.res.Problems, rd.res.Remote
 	sort.Strings(written.Remote)
 	return written, err
 }
 
+// reader reads the files of one import on its own goroutine. The writer
+// reads claimed, unsure and res only once the reader is done.
+type reader struct {
+	fsys   fs.FS
+	prefix string
+	// claimed holds keys of entities present in the files, valid or not,
+	// so that an entity with a typo is reported but not orphaned.
+	claimed map[string]bool
+	// unsure holds origins some of whose files could not be read, or only
+	// in part: what they held may still be there, so nothing from them is
+	// orphaned.
+	unsure  map[string]bool
+	seen    map[string]parsed
+	visited map[string]bool
+	res     ImportResult
+}
+
 // readRoots reads every file the roots lead to and sends each valid entity,
 // first definitions only, to out.
-// Origins some of whose files could not be read, or read only in part, go
-// into unsure: what they held may still be there, so nothing from them is
-// orphaned.
-func (s *Store) readRoots(ctx context.Context, fsys fs.FS, roots []string, prefix string, claimed, unsure map[string]bool, out chan<- parsed, res *ImportResult) {
-	seen := map[string]parsed{}
-	visited := map[string]bool{}
+func (rd *reader) readRoots(ctx context.Context, roots []string, out chan<- parsed) {
+	res := &rd.res
 	for _, root := range roots {
 		root = path.Clean(root)
-		origin := prefix + root
-		files, problems, err := expandRoot(fsys, root)
+		origin := rd.prefix + root
+		files, problems, err := expandRoot(rd.fsys, root)
 		if err != nil {
 			res.Problems = append(res.Problems, Problem{File: root, Message: err.Error()})
-			unsure[origin] = true
+			rd.unsure[origin] = true
 			continue
 		}
 		if len(problems) > 0 {
 			res.Problems = append(res.Problems, problems...)
-			unsure[origin] = true
+			rd.unsure[origin] = true
 		}
 		// Files are read a wave at a time: the root's files, then the files
 		// their Locations name, and so on. Each wave is parsed in parallel
 		// and taken in order, so results do not depend on timing.
 		wave := files
 		for len(wave) > 0 {
-			var todo []string
+			var unread []string
 			for _, f := range wave {
-				if !visited[f] {
-					visited[f] = true
-					todo = append(todo, f)
+				if !rd.visited[f] {
+					rd.visited[f] = true
+					unread = append(unread, f)
 				}
 			}
 			wave = nil
-			for fr := range readFiles(ctx, fsys, todo, prefix, origin) {
+			for fr := range readFiles(ctx, rd.fsys, unread, rd.prefix, origin) {
 				res.Files++
 				res.Problems = append(res.Problems, fr.problems...)
 				if fr.incomplete {
-					unsure[origin] = true
+					rd.unsure[origin] = true
 				}
 				res.Remote = append(res.Remote, fr.remote...)
 				wave = append(wave, fr.targets...)
-				for _, d := range s.collect(fr, origin, prefix, seen, claimed, res) {
+				for _, d := range rd.collect(fr) {
 					select {
 					case out <- d:
 						res.Entities++
@@ -171,23 +180,23 @@ func (s *Store) readRoots(ctx context.Context, fsys fs.FS, roots []string, prefi
 
 // collect takes the valid entities of one file, skipping the second
 // definition of any entity.
-func (s *Store) collect(fr fileResult, origin, prefix string, seen map[string]parsed, claimed map[string]bool, res *ImportResult) []parsed {
+func (rd *reader) collect(fr fileResult) []parsed {
 	var found []parsed
 	for _, d := range fr.docs {
 		if d.invalid {
 			if validKind(d.rec.Entity.Kind) && validName(d.rec.Entity.Metadata.Name) {
-				claimed[d.rec.Entity.Ref().Key()] = true
+				rd.claimed[d.rec.Entity.Ref().Key()] = true
 			}
 			continue
 		}
 		key := d.rec.Entity.Ref().Key()
-		claimed[key] = true
-		if prev, dup := seen[key]; dup {
-			res.Problems = append(res.Problems, Problem{File: fr.file, Line: d.line,
+		rd.claimed[key] = true
+		if prev, dup := rd.seen[key]; dup {
+			rd.res.Problems = append(rd.res.Problems, Problem{File: fr.file, Line: d.line,
 				Message: fmt.Sprintf("%s is defined twice; keeping the one at %s:%d", d.rec.Entity.Ref(), prev.file, prev.line)})
 			continue
 		}
-		seen[key] = d
+		rd.seen[key] = d
 		found = append(found, d)
 	}
 	return found
@@ -383,8 +392,8 @@ type existing struct {
 
 // apply stores the entities the reader sends, then, once the reader is done,
 // marks as orphaned what came from these origins before and is gone now.
-func (s *Store) apply(ctx context.Context, tx *db.Tx, w *writer, entities <-chan parsed, readDone <-chan struct{},
-	claimed, unsure map[string]bool, origins []string, res *ImportResult, progress func(done int)) error {
+func (s *Store) apply(ctx context.Context, tx *db.Tx, w *writer, entities <-chan parsed, rd *reader, readDone <-chan struct{},
+	origins []string, res *ImportResult, progress func(done int)) error {
 	stored := map[string]existing{}
 	rows, err := tx.QueryContext(ctx, `SELECT id, ref, hash, origin, orphaned FROM entities`)
 	if err != nil {
@@ -439,11 +448,11 @@ func (s *Store) apply(ctx context.Context, tx *db.Tx, w *writer, entities <-chan
 	}
 	isOrigin := map[string]bool{}
 	for _, o := range origins {
-		isOrigin[o] = !unsure[o]
+		isOrigin[o] = !rd.unsure[o]
 	}
 	for _, key := range sortedKeys(stored) {
 		x := stored[key]
-		if x.orphaned || !isOrigin[x.origin] || claimed[key] {
+		if x.orphaned || !isOrigin[x.origin] || rd.claimed[key] {
 			continue
 		}
 		if err := w.setOrphaned(ctx, x.id, key, true); err != nil {

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 )
@@ -66,7 +67,7 @@ func displayTitle(name, title, body string) string {
 		return title
 	}
 	var e Entity
-	if err := jsonUnmarshal(body, &e); err == nil {
+	if err := json.Unmarshal([]byte(body), &e); err == nil {
 		e.Metadata.Name = name
 		return e.DisplayName()
 	}

@@ -39,7 +39,6 @@ func scanRecord(row interface{ Scan(...any) error }) (Record, error) {
 	if err := json.Unmarshal([]byte(body), &r.Entity); err != nil {
 		return Record{}, fmt.Errorf("entity %d: %w", r.ID, err)
 	}
-	r.Raw = json.RawMessage(body)
 	r.CreatedAt, r.UpdatedAt = time.Unix(created, 0).UTC(), time.Unix(updated, 0).UTC()
 	r.Entity.normalise()
 	return r, nil

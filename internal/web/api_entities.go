@@ -129,7 +129,7 @@ func (s *Server) apiEntityCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Location", "/api/v1/entities/"+lowerKind(rec.Entity)+"/"+rec.Entity.Metadata.Namespace+"/"+rec.Entity.Metadata.Name)
+	w.Header().Set("Location", "/api/v1/entities/"+lower(rec.Entity.Kind)+"/"+rec.Entity.Metadata.Namespace+"/"+rec.Entity.Metadata.Name)
 	writeJSON(w, http.StatusCreated, toJSON(rec))
 	return nil
 }
@@ -206,5 +206,3 @@ func (s *Server) apiCatalogSummary(w http.ResponseWriter, r *http.Request) error
 func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) error {
 	return apperr.New(apperr.NotFound, "no API route %s %s; see /api/v1/openapi.json", r.Method, r.URL.Path)
 }
-
-func lowerKind(e catalog.Entity) string { return lower(e.Kind) }

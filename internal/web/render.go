@@ -124,13 +124,10 @@ func themeOf(r *http.Request) string {
 var funcs = template.FuncMap{
 	"entityURL": entityURL,
 	"refURL":    refURL,
-	"shortRef":  func(r catalog.Ref, defaultKind string) string { return r.Short(defaultKind) },
 	"ago":       ago,
 	"datetime":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	"rfc3339":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"join":      strings.Join,
 	"lower":     strings.ToLower,
-	"add":       func(a, b int) int { return a + b },
 	"thousands": thousands,
 	"query":     withQuery,
 	"kinds":     func() []catalog.KindDef { return catalog.Kinds },
