@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -27,7 +28,11 @@ type entityForm struct {
 	Suggest map[string][]string
 }
 
-// field is one spec input of the form.
+// profileFields are the parts of a Group's or User's spec.profile the form
+// shows; other profile keys are kept as they are.
+var profileFields = []string{"displayName", "email", "picture"}
+
+// formField is one spec input of the form.
 type formField struct {
 	Name, Label, Help, Value, Error string
 	Multiline, Required             bool
@@ -39,7 +44,7 @@ func (f *entityForm) SpecFields() []formField {
 	var out []formField
 	for _, sf := range f.Kind.Fields {
 		if sf.Shape == catalog.Object {
-			for _, p := range []string{"displayName", "email", "picture"} {
+			for _, p := range profileFields {
 				key := "spec.profile." + p
 				out = append(out, formField{Name: key, Label: "Profile " + p, Value: f.Values[key], Error: f.Errors[key]})
 			}
@@ -89,12 +94,12 @@ func (f *entityForm) fill(e catalog.Entity) {
 		case catalog.List:
 			f.Values["spec."+sf.Name] = strings.Join(e.List(sf.Name), "\n")
 		case catalog.Object:
-			for _, p := range []string{"displayName", "email", "picture"} {
+			for _, p := range profileFields {
 				f.Values["spec.profile."+p] = e.Profile(p)
 			}
 			if prof, ok := e.Spec["profile"].(map[string]any); ok {
 				for k, v := range prof {
-					if k != "displayName" && k != "email" && k != "picture" {
+					if !slices.Contains(profileFields, k) {
 						if f.Extra["profile"] == nil {
 							f.Extra["profile"] = map[string]any{}
 						}
@@ -152,7 +157,7 @@ func (f *entityForm) read(form url.Values) catalog.Entity {
 					prof[k] = v
 				}
 			}
-			for _, p := range []string{"displayName", "email", "picture"} {
+			for _, p := range profileFields {
 				if v := f.Values["spec.profile."+p]; v != "" {
 					prof[p] = v
 				}
