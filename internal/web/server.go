@@ -77,5 +77,9 @@ func (s *Server) Handler() http.Handler {
 // SetupToken returns a one-time secret for the first-admin setup page when
 // no user exists, and "" otherwise.
 func (s *Server) SetupToken(ctx context.Context) (string, error) {
+	// A read answers the usual case, users exist, without taking the writer.
+	if n, err := s.auth.UserCount(ctx); err != nil || n > 0 {
+		return "", err
+	}
 	return s.auth.NewSetupToken(ctx)
 }
