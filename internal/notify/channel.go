@@ -44,4 +44,3 @@ type Settings struct {
 	// the server offers it).
 	NoTLS bool `json:"no_tls,omitempty" yaml:"no_tls,omitempty"`
 }
-

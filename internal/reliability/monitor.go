@@ -28,4 +28,3 @@ type MonitorInput struct {
 	// Probe says what to check and how.
 	probe.Settings `yaml:",inline"`
 }
-
