@@ -5,7 +5,9 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -23,6 +25,14 @@ type Config struct {
 	// BaseURL is the address people use to reach Chief, for printed links;
 	// by default the listening address.
 	BaseURL string `yaml:"base_url"`
+	// Checks caps monitor checks in flight; RawRetention is how long raw
+	// check results are kept before only rollups remain.
+	Checks       string `yaml:"checks"`
+	RawRetention string `yaml:"raw_retention"`
+
+	// Parsed from the strings above by Validate.
+	CheckConcurrency int           `yaml:"-"`
+	RawRetentionD    time.Duration `yaml:"-"`
 }
 
 // settings maps flag names to config fields and environment variables.
@@ -36,6 +46,8 @@ var settings = []struct {
 	{"log-level", "CHIEF_LOG_LEVEL", "info", func(c *Config) *string { return &c.LogLevel }},
 	{"log-format", "CHIEF_LOG_FORMAT", "text", func(c *Config) *string { return &c.LogFormat }},
 	{"base-url", "CHIEF_BASE_URL", "", func(c *Config) *string { return &c.BaseURL }},
+	{"checks", "CHIEF_CHECKS", "256", func(c *Config) *string { return &c.Checks }},
+	{"raw-retention", "CHIEF_RAW_RETENTION", "48h", func(c *Config) *string { return &c.RawRetention }},
 }
 
 // loadConfig resolves the configuration for cmd.
@@ -97,6 +109,16 @@ func (c *Config) Validate() error {
 	if c.BaseURL != "" && !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
 		return fmt.Errorf("base-url %q: want an http:// or https:// URL", c.BaseURL)
 	}
+	n, err := strconv.Atoi(c.Checks)
+	if err != nil || n < 1 || n > 10000 {
+		return fmt.Errorf("checks %q: want a number of checks in flight from 1 to 10000", c.Checks)
+	}
+	c.CheckConcurrency = n
+	d, err := time.ParseDuration(c.RawRetention)
+	if err != nil || d < 2*time.Hour {
+		return fmt.Errorf("raw-retention %q: want a duration of at least 2h, such as 48h", c.RawRetention)
+	}
+	c.RawRetentionD = d
 	return nil
 }
 

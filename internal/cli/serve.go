@@ -8,12 +8,15 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/chief-hq/chief/internal/audit"
 	"github.com/chief-hq/chief/internal/demo"
+	"github.com/chief-hq/chief/internal/notify"
+	"github.com/chief-hq/chief/internal/reliability"
 	"github.com/chief-hq/chief/internal/web"
 )
 
@@ -33,6 +36,8 @@ admin's email and password.`,
 	cmd.Flags().String("addr", "127.0.0.1:8080", "address to listen on; port 0 picks a free one (env CHIEF_ADDR)")
 	cmd.Flags().String("base-url", "", "public address of Chief for printed links (env CHIEF_BASE_URL)")
 	cmd.Flags().Bool("demo", false, "load demo data and create a demo admin")
+	cmd.Flags().Int("checks", 256, "most monitor checks in flight at once (env CHIEF_CHECKS)")
+	cmd.Flags().String("raw-retention", "48h", "how long raw check results are kept; rollups keep the rest (env CHIEF_RAW_RETENTION)")
 	addDatabaseFlags(cmd.Flags())
 	return cmd
 }
@@ -115,6 +120,19 @@ func (a *app) serve(cmd *cobra.Command, _ []string) error {
 			debug.SetMemoryLimit(1 << 30)
 		}
 	}
+	// Background work stops after HTTP: checks in flight finish and are
+	// recorded, messages being sent are marked.
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+	var work sync.WaitGroup
+	engine := reliability.NewEngine(srv.Reliability(), reliability.EngineOptions{
+		Logger: log, BaseURL: base, Registerer: srv.Registerer(), Concurrency: c.CheckConcurrency, RawRetention: c.RawRetentionD,
+	})
+	deliverer := notify.NewDeliverer(d, log)
+	work.Add(2)
+	go func() { defer work.Done(); engine.Run(workCtx) }()
+	go func() { defer work.Done(); deliverer.Run(workCtx) }()
+
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
 	log.Info("ready", "addr", ln.Addr().String(), "database", string(d.Dialect), "startup_ms", time.Since(started).Milliseconds())
@@ -134,6 +152,8 @@ func (a *app) serve(cmd *cobra.Command, _ []string) error {
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	stopWork()
+	work.Wait()
 	log.Info("stopped")
 	return nil
 }

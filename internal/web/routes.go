@@ -45,6 +45,10 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/tokens", s.page(auth.Admin, s.tokenCreate))
 	mux.Handle("POST /admin/tokens/{id}/revoke", s.page(auth.Admin, s.tokenRevoke))
 
+	// Reliability pages: overview, monitors, SLOs, maintenance.
+
+	// Incidents, alert channels, the public status page, badges and heartbeats.
+
 	// JSON API.
 	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
 	mux.Handle("GET /api/v1/entities", s.api(auth.Viewer, s.apiEntityList))
@@ -64,5 +68,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/tokens", s.api(auth.Admin, s.apiTokenCreate))
 	mux.Handle("DELETE /api/v1/tokens/{id}", s.api(auth.Admin, s.apiTokenRevoke))
 	mux.Handle("GET /api/v1/audit", s.api(auth.Admin, s.apiAuditList))
+
+	// Reliability API.
 	mux.Handle("/api/", s.api(auth.Viewer, s.apiNotFound))
 }

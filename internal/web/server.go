@@ -13,6 +13,9 @@ import (
 	"github.com/chief-hq/chief/internal/auth"
 	"github.com/chief-hq/chief/internal/catalog"
 	"github.com/chief-hq/chief/internal/db"
+	"github.com/chief-hq/chief/internal/notify"
+	"github.com/chief-hq/chief/internal/reliability"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Server holds what the handlers need. Build it with New.
@@ -21,6 +24,8 @@ type Server struct {
 	catalog *catalog.Store
 	auth    *auth.Store
 	audit   *audit.Store
+	rel     *reliability.Store
+	notify  *notify.Store
 	log     *slog.Logger
 	limiter *auth.LoginLimiter
 	views   *views
@@ -47,9 +52,12 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	cat := catalog.NewStore(o.DB)
 	s := &Server{
 		db:      o.DB,
-		catalog: catalog.NewStore(o.DB),
+		catalog: cat,
+		rel:     reliability.NewStore(o.DB, cat),
+		notify:  notify.NewStore(o.DB),
 		auth:    auth.NewStore(o.DB),
 		audit:   audit.NewStore(o.DB),
 		log:     o.Logger,
@@ -83,3 +91,10 @@ func (s *Server) SetupToken(ctx context.Context) (string, error) {
 	}
 	return s.auth.NewSetupToken(ctx)
 }
+
+// Reliability is the server's reliability store, which the engine that
+// runs the checks must share so that it hears of changed monitors.
+func (s *Server) Reliability() *reliability.Store { return s.rel }
+
+// Registerer takes metrics that /metrics should serve.
+func (s *Server) Registerer() prometheus.Registerer { return s.metrics.registry }

@@ -5,6 +5,7 @@ package probe
 
 import (
 	"context"
+	"net"
 	"sort"
 	"time"
 
@@ -13,9 +14,15 @@ import (
 	"github.com/chief-hq/chief/internal/reliability/condition"
 )
 
-// kinds is the registry of monitor types.
+// kinds is the registry of monitor types: one line per kind, each kind in its
+// own file. They use the system resolver and the system's trusted roots.
 var kinds = map[string]Kind{
-	// Filled in by each kind's file: "http", "tcp", "dns", "tls", "heartbeat", "icmp".
+	"http":      newHTTP(net.DefaultResolver, nil),
+	"tcp":       tcpKind{resolver: net.DefaultResolver},
+	"dns":       newDNS("/etc/resolv.conf"),
+	"tls":       tlsKind{resolver: net.DefaultResolver},
+	"heartbeat": heartbeatKind{},
+	"icmp":      icmpKind{resolver: net.DefaultResolver},
 }
 
 // Kind is one type of monitor.

@@ -1,0 +1,65 @@
+package reliability
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/chief-hq/chief/internal/reliability/probe"
+)
+
+// monitorMetrics are the per-monitor Prometheus metrics, as
+// blackbox_exporter users expect them, plus the scheduler's own.
+type monitorMetrics struct {
+	up       *prometheus.GaugeVec
+	duration *prometheus.HistogramVec
+	certExp  *prometheus.GaugeVec
+	checks   *prometheus.CounterVec
+	delay    prometheus.Histogram
+}
+
+func newMonitorMetrics(reg prometheus.Registerer) *monitorMetrics {
+	m := &monitorMetrics{
+		up: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "chief_monitor_up", Help: "1 when the monitor's last check passed, 0 when it failed.",
+		}, []string{"monitor", "entity"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "chief_monitor_check_duration_seconds", Help: "Duration of monitor checks.",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"monitor"}),
+		certExp: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "chief_monitor_certificate_expiry_seconds", Help: "Seconds until the monitored certificate expires.",
+		}, []string{"monitor"}),
+		checks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "chief_checks_total", Help: "Checks run, by outcome.",
+		}, []string{"outcome"}),
+		delay: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "chief_check_start_delay_seconds", Help: "How late checks start against their plan.",
+			Buckets: []float64{.001, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}),
+	}
+	if reg != nil {
+		reg.MustRegister(m.up, m.duration, m.certExp, m.checks, m.delay)
+	}
+	return m
+}
+
+func (mm *monitorMetrics) observe(m Monitor, r *Result, obs *probe.Observation) {
+	v := 0.0
+	outcome := "bad"
+	if r.OK {
+		v, outcome = 1, "good"
+	}
+	mm.up.WithLabelValues(m.Name, m.EntityKey).Set(v)
+	mm.duration.WithLabelValues(m.Name).Observe(r.Phases.Total.Seconds())
+	if obs.Input.HasCertificate {
+		mm.certExp.WithLabelValues(m.Name).Set(obs.Input.CertificateExpiration.Seconds())
+	}
+	mm.checks.WithLabelValues(outcome).Inc()
+	mm.delay.Observe(r.At.Sub(r.Planned).Seconds())
+}
+
+// forget drops a deleted monitor's series.
+func (mm *monitorMetrics) forget(m Monitor) {
+	mm.up.DeleteLabelValues(m.Name, m.EntityKey)
+	mm.duration.DeleteLabelValues(m.Name)
+	mm.certExp.DeleteLabelValues(m.Name)
+}

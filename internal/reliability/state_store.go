@@ -1,0 +1,77 @@
+package reliability
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/chief-hq/chief/internal/db"
+)
+
+// StoredState is a monitor's settled state.
+type StoredState struct {
+	State    string
+	Since    time.Time
+	LastBeat time.Time
+}
+
+// states returns the settled state of every monitor.
+func (s *Store) states(ctx context.Context) (map[int64]StoredState, error) {
+	rows, err := s.db.Query(ctx, `SELECT monitor_id, state, since, COALESCE(last_beat_at, 0) FROM monitor_state`)
+	if err != nil {
+		return nil, fmt.Errorf("monitor states: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]StoredState{}
+	for rows.Next() {
+		var id, since, beat int64
+		var st StoredState
+		if err := rows.Scan(&id, &st.State, &since, &beat); err != nil {
+			return nil, err
+		}
+		st.Since = fromUnix(since)
+		if beat != 0 {
+			st.LastBeat = fromUnix(beat)
+		}
+		out[id] = st
+	}
+	return out, rows.Err()
+}
+
+// lastBeat is when the monitor's heartbeat last arrived (zero: never).
+func (s *Store) lastBeat(ctx context.Context, id int64) time.Time {
+	var beat int64
+	if err := s.db.QueryRow(ctx, `SELECT COALESCE(last_beat_at, 0) FROM monitor_state WHERE monitor_id = $1`, id).Scan(&beat); err != nil || beat == 0 {
+		return time.Time{}
+	}
+	return fromUnix(beat)
+}
+
+// RecordBeat notes a heartbeat for the monitor whose URL carries token.
+func (s *Store) RecordBeat(ctx context.Context, token string) (Monitor, error) {
+	m, err := s.MonitorByHeartbeat(ctx, token)
+	if err != nil {
+		return m, err
+	}
+	err = s.db.Write(ctx, func(tx *db.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE monitor_state SET last_beat_at = $1 WHERE monitor_id = $2`, unix(s.now()), m.ID)
+		return err
+	})
+	return m, err
+}
+
+// lastChecks returns when each monitor was last checked. Each lookup is
+// one step down the results' primary key.
+func (s *Store) lastChecks(ctx context.Context, ids []int64) (map[int64]time.Time, error) {
+	out := make(map[int64]time.Time, len(ids))
+	for _, id := range ids {
+		var at *int64
+		if err := s.db.QueryRow(ctx, `SELECT MAX(at) FROM check_results WHERE monitor_id = $1`, id).Scan(&at); err != nil {
+			return nil, err
+		}
+		if at != nil {
+			out[id] = time.UnixMilli(*at).UTC()
+		}
+	}
+	return out, nil
+}
