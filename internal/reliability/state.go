@@ -39,7 +39,9 @@ type Detail struct {
 
 // evaluate applies a monitor's conditions to an observation.
 func evaluate(conds []*condition.Condition, obs *probe.Observation) (ok bool, verdicts []condition.Verdict) {
-	ok = obs.Err == "" || obs.Input.Connected
+	// A check that could not be completed (refused, timed out, bad
+	// certificate) fails whatever its conditions say.
+	ok = obs.Err == ""
 	verdicts = make([]condition.Verdict, len(conds))
 	for i, c := range conds {
 		verdicts[i] = c.Eval(&obs.Input)

@@ -239,7 +239,7 @@ func (c *converter) provider(prov *provider, f fields, chType string) error {
 		}
 		if len(template) > 0 {
 			p, _ := f.get(template[0])
-			c.skip(p.k, f.path, "Chief posts its own signed JSON to the URL; the custom "+strings.Join(template, ", ")+" are not carried over, so the receiver must accept Chief's message")
+			c.skip(p.k, f.path, "Chief posts its own signed JSON to the URL; the custom "+andList(template)+" are not carried over, so the receiver must accept Chief's message")
 		}
 	}
 	for _, p := range f.list {
@@ -391,7 +391,7 @@ func (c *converter) finishChannels() {
 		switch on, off := prov.recovery[true], prov.recovery[false]; {
 		case on > 0 && off > 0:
 			ch.SendRecovery = true
-			c.skipAt(prov.line, what, fmt.Sprintf("send-on-resolved is on for %d alerts and off for %d; channel %s sends recoveries for all", on, off, ch.Name))
+			c.skipAt(prov.line, what, fmt.Sprintf("send-on-resolved differs between the alerts (on for %d, off for %d); channel %s sends recoveries for all", on, off, ch.Name))
 		case on > 0:
 			ch.SendRecovery = true
 		case off == 0 && prov.defaults.sendOnResolved != nil:
@@ -413,17 +413,25 @@ func (c *converter) finishChannels() {
 			var all []string
 			var least time.Duration
 			for _, d := range ds {
-				all = append(all, d.String())
+				all = append(all, short(d))
 				if d > 0 && least == 0 {
 					least = d
 				}
 			}
 			ch.ReminderEvery = dur.Duration(least)
-			c.skipAt(prov.line, what, fmt.Sprintf("minimum-reminder-interval differs between the alerts (%s); channel %s reminds every %s", strings.Join(all, ", "), ch.Name, least))
+			c.skipAt(prov.line, what, fmt.Sprintf("minimum-reminder-interval differs between the alerts (%s); channel %s reminds every %s", strings.Join(all, ", "), ch.Name, short(least)))
 		}
 		if n := len(c.res.Monitors); prov.alerted < n {
 			c.skipAt(prov.line, what, fmt.Sprintf("channel %s gets the alerts of all %d imported monitors; in Gatus %d of them alerted through %s", ch.Name, n, prov.alerted, prov.typ))
 		}
 		c.res.Channels = append(c.res.Channels, *ch)
 	}
+}
+
+// andList writes "a, b and c".
+func andList(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }

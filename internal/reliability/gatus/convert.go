@@ -229,7 +229,11 @@ func extraDocument(dec *yaml.Decoder, c *converter) error {
 	if err := decode(dec, &next); err != nil {
 		return nil
 	}
-	c.skip(&next, "second YAML document", "Gatus reads only the first document of a file; neither does Chief")
+	line := next.Line
+	if len(next.Content) > 0 {
+		line = next.Content[0].Line
+	}
+	c.skipAt(line, "second YAML document", "Gatus reads only the first document of a file, and so does the import")
 	return nil
 }
 

@@ -197,15 +197,25 @@ func answerTest(w dns.ResponseWriter, req *dns.Msg) {
 // its address.
 func startDNS(tb testing.TB) string {
 	tb.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	var (
+		pc  net.PacketConn
+		l   net.Listener
+		err error
+	)
+	// The UDP port chosen may be taken for TCP; try a few.
+	for range 20 {
+		if pc, err = net.ListenPacket("udp", "127.0.0.1:0"); err != nil {
+			tb.Fatal(err)
+		}
+		if l, err = net.Listen("tcp", pc.LocalAddr().String()); err == nil {
+			break
+		}
+		pc.Close()
+	}
 	if err != nil {
 		tb.Fatal(err)
 	}
 	addr := pc.LocalAddr().String()
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
-		tb.Fatal(err)
-	}
 	for _, srv := range []*dns.Server{
 		{PacketConn: pc, Handler: dns.HandlerFunc(answerTest)},
 		{Listener: l, Handler: dns.HandlerFunc(answerTest)},

@@ -37,9 +37,9 @@ const (
 	useDNSServer
 )
 
-// settings names each field as its JSON and YAML key, so errors point at
+// settingFields names each field as its JSON and YAML key, so errors point at
 // what the user wrote.
-var settings = []struct {
+var settingFields = []struct {
 	bit  setting
 	name string
 	set  func(*Settings) bool
@@ -60,7 +60,7 @@ var settings = []struct {
 // that silently does nothing is a monitor that checks less than its author
 // thinks.
 func rejectUnused(s *Settings, kind string, uses setting) error {
-	for _, f := range settings {
+	for _, f := range settingFields {
 		if uses&f.bit == 0 && f.set(s) {
 			return apperr.Field(f.name, "%s monitors do not use %s; remove it", kind, f.name)
 		}
