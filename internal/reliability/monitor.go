@@ -99,10 +99,14 @@ func (in *MonitorInput) Validate() ([]*condition.Condition, catalog.Ref, error) 
 	if err != nil {
 		return nil, ref, err
 	}
+	if in.Timeout == 0 && in.Type != "heartbeat" {
+		// A check must end well before the next one is due.
+		in.Timeout = dur.Duration(min(10*time.Second, in.Interval.D()/2))
+	}
 	if err := kind.Validate(&in.Settings); err != nil {
 		return nil, ref, err
 	}
-	if in.Timeout.D() >= in.Interval.D() {
+	if in.Type != "heartbeat" && in.Timeout.D() >= in.Interval.D() {
 		return nil, ref, apperr.Field("timeout", "%s must be shorter than the interval (%s)", in.Timeout, in.Interval)
 	}
 	if len(in.Conditions) == 0 {

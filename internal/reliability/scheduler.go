@@ -41,6 +41,9 @@ func newScheduler(s *Store, log *slog.Logger, out chan<- Result, reload <-chan s
 	return &scheduler{store: s, log: log, out: out, reload: reload, sem: make(chan struct{}, concurrency), metrics: m, maint: mc, entries: map[int64]*entry{}}
 }
 
+// spread is where in its interval a monitor first runs; tests replace it.
+var spread = offset
+
 // offset spreads monitors over their interval.
 func offset(id int64, interval time.Duration) time.Duration {
 	h := fnv.New64a()
@@ -77,7 +80,7 @@ func (s *scheduler) load(ctx context.Context, now time.Time) error {
 			heap.Remove(&s.queue, e.index)
 			delete(s.entries, m.ID)
 		}
-		e := &entry{mon: m, kind: kind, next: now.Add(offset(m.ID, m.Interval.D()))}
+		e := &entry{mon: m, kind: kind, next: now.Add(spread(m.ID, m.Interval.D()))}
 		s.entries[m.ID] = e
 		heap.Push(&s.queue, e)
 	}
@@ -158,7 +161,11 @@ func (s *scheduler) check(ctx context.Context, m Monitor, kind probe.Kind, plann
 	if m.Type == "heartbeat" {
 		env.LastBeat = s.store.lastBeat(ctx, m.ID)
 	}
-	cctx, cancel := context.WithTimeout(ctx, m.Timeout.D())
+	timeout := m.Timeout.D()
+	if timeout <= 0 { // heartbeats take none
+		timeout = 10 * time.Second
+	}
+	cctx, cancel := context.WithTimeout(ctx, timeout)
 	obs := kind.Check(cctx, &m.Settings, env)
 	cancel()
 	ok, verdicts := evaluate(m.conds, &obs)
