@@ -125,10 +125,10 @@ func (s *Store) ImportMonitors(ctx context.Context, list []Sourced, origin strin
 			if field == "" {
 				field = "monitor"
 			}
-			return res, apperr.Field(field, "%s:%d: monitor %q: %s", name, list[i].Line, in.Name, e.Message)
+			return res, apperr.Field(field, "%s: monitor %q: %s", where(name, list[i].Line), in.Name, e.Message)
 		}
 		if prev, dup := seen[in.Name]; dup {
-			return res, apperr.Field("name", "%s:%d: monitor %q is also defined on line %d", name, list[i].Line, in.Name, prev)
+			return res, apperr.Field("name", "%s: monitor %q is defined twice (also at line %d)", where(name, list[i].Line), in.Name, prev)
 		}
 		seen[in.Name] = list[i].Line
 	}
@@ -153,7 +153,7 @@ func (s *Store) ImportMonitors(ctx context.Context, list []Sourced, origin strin
 				continue
 			}
 			if old.Origin != origin {
-				return apperr.Field("name", "%s:%d: monitor %q exists already and was not made by this file", name, src.Line, in.Name)
+				return apperr.Field("name", "%s: monitor %q exists already and was not made by this file", where(name, src.Line), in.Name)
 			}
 			a, _ := json.Marshal(old.MonitorInput)
 			b, _ := json.Marshal(in)
@@ -180,4 +180,12 @@ func (s *Store) ImportMonitors(ctx context.Context, list []Sourced, origin strin
 		s.signal()
 	}
 	return res, err
+}
+
+// where is "file:line", or the file alone when the line is unknown.
+func where(file string, line int) string {
+	if line <= 0 {
+		return file
+	}
+	return fmt.Sprintf("%s:%d", file, line)
 }

@@ -4,9 +4,9 @@ package condition
 // observed whether the condition held or not, so a stored check explains
 // itself later: "[STATUS] (503) == 200", "[BODY].status: no such key".
 type Verdict struct {
-	Condition string
-	OK        bool
-	Detail    string
+	Condition string `json:"condition"`
+	OK        bool   `json:"ok"`
+	Detail    string `json:"detail"`
 }
 
 // Eval applies the condition to what one check observed. It never fails:

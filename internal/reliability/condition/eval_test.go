@@ -179,6 +179,7 @@ func TestEvalJSONPaths(t *testing.T) {
 		{"missing key", "[BODY].status == UP", body(`{"state":"UP"}`), false, "[BODY].status: no such key"},
 		{"missing nested key", "[BODY].a.b.c == 1", body(`{"a":{"x":1}}`), false, "[BODY].a.b: no such key"},
 		{"index out of range", "[BODY].items[5].ok == true", nil, false, "[BODY].items[5]: no such index, [BODY].items has 2 elements"},
+		{"index past one element", "[BODY][1] == 1", body(`[1]`), false, "[BODY][1]: no such index, [BODY] has 1 element"},
 		{"index into empty array", "[BODY][0] == 1", body(`[]`), false, "[BODY][0]: no such index, [BODY] has 0 elements"},
 		{"key into a string", "[BODY].name.first == john", nil, false, "[BODY].name.first: [BODY].name is a string, not an object"},
 		{"index into an object", "[BODY].status[0] == U", nil, false, "[BODY].status[0]: [BODY].status is a string, not an array"},
@@ -191,6 +192,10 @@ func TestEvalJSONPaths(t *testing.T) {
 			"[BODY].status: body is not JSON (unexpected ',' at byte 8)"},
 		{"body cut before the value", "[BODY].status == UP", body(`{"a":1,"status":"U`), false,
 			"[BODY].status: body is not JSON (it ends early, at byte 18)"},
+		{"leading zero", "[BODY].a == 0", body(`{"a":01}`), false,
+			"[BODY].a: body is not JSON (unexpected '1' at byte 6)"},
+		{"word after literal", "[BODY].a == true", body(`{"a":truex}`), false,
+			"[BODY].a: body is not JSON (unexpected 'x' at byte 9)"},
 		{"body cut after the value", "[BODY].status == UP", body(`{"status":"UP","items":[1,2`), true, "[BODY].status (UP) == UP"},
 		{"first of duplicate keys", "[BODY].k == 1", body(`{"k":1,"k":2}`), true, "[BODY].k (1) == 1"},
 	})

@@ -98,7 +98,11 @@ func (f pathFault) reason(body []byte, path []step) string {
 	case faultNoKey:
 		return at.shown + ": no such key"
 	case faultNoIndex:
-		return fmt.Sprintf("%s: no such index, %s has %d elements", at.shown, parent, f.count)
+		plural := "s"
+		if f.count == 1 {
+			plural = ""
+		}
+		return fmt.Sprintf("%s: no such index, %s has %d element%s", at.shown, parent, f.count, plural)
 	default:
 		want := "an object"
 		if at.isIndex {
@@ -119,7 +123,7 @@ func walk(body []byte, path []step) ([]byte, pathFault) {
 		}
 		if s.pos >= len(s.b) || s.b[s.pos] != want {
 			start := s.pos
-			if !s.skipValue(0) {
+			if !s.skipValue(0) || !s.atValueEnd() {
 				return nil, s.notJSON()
 			}
 			return nil, pathFault{code: faultWrongType, step: i, kind: kindAt(s.b[start])}
@@ -143,10 +147,24 @@ func walk(body []byte, path []step) ([]byte, pathFault) {
 	}
 	s.skipSpace()
 	start := s.pos
-	if !s.skipValue(0) {
+	if !s.skipValue(0) || !s.atValueEnd() {
 		return nil, s.notJSON()
 	}
 	return s.b[start:s.pos], pathFault{}
+}
+
+// atValueEnd reports whether what follows a value may follow one, so that
+// 01 or truex is not read as 0 or true.
+func (s *scanner) atValueEnd() bool {
+	if s.pos == len(s.b) {
+		return true
+	}
+	switch c := s.b[s.pos]; c {
+	case ',', '}', ']':
+		return true
+	default:
+		return isSpace(c)
+	}
 }
 
 func (s *scanner) notJSON() pathFault {

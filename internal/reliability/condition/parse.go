@@ -40,6 +40,13 @@ func (e *SyntaxError) Error() string {
 
 // Parse reads one condition, such as `[STATUS] == 200`. The error is a
 // *SyntaxError.
+//
+// The language is Gatus's, so Gatus conditions work unchanged: two sides
+// compare as numbers when both are numbers (a Go duration such as 240h
+// counts as its milliseconds) and as text otherwise. Beyond Gatus, Parse
+// refuses what could never mean anything: unknown placeholders, conditions
+// with no placeholder, and literals a placeholder can never match, such as
+// `[STATUS] == OK` or `[CERTIFICATE_EXPIRATION] > 10d`.
 func Parse(expr string) (*Condition, error) {
 	p := parser{expr: expr, end: len(expr)}
 	for p.end > 0 && isSpace(expr[p.end-1]) {

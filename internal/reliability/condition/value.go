@@ -11,8 +11,8 @@ import (
 // value is one side of a condition, resolved against an Input or fixed at
 // parse time. Numbers keep their text so a detail shows them as written;
 // integers from placeholders leave text empty and are formatted only when a
-// detail or a text comparison needs them, which keeps [STATUS] == 200 free of
-// allocations.
+// detail or a text comparison needs them, which keeps the comparison in
+// [STATUS] == 200 free of allocations.
 type value struct {
 	text  string
 	num   float64
