@@ -74,7 +74,11 @@ func (a *app) serve(cmd *cobra.Command, _ []string) error {
 		base = "http://" + ln.Addr().String()
 	}
 
-	srv, err := web.New(web.Options{DB: d, Logger: log, Version: version()})
+	opts := web.Options{DB: d, Logger: log, Version: version()}
+	if isDemo {
+		opts.Demo = demo.Targets(started)
+	}
+	srv, err := web.New(opts)
 	if err != nil {
 		ln.Close()
 		return err
@@ -84,6 +88,10 @@ func (a *app) serve(cmd *cobra.Command, _ []string) error {
 		if err != nil {
 			ln.Close()
 			return fmt.Errorf("load demo data: %w", err)
+		}
+		if err := demo.LoadReliability(audit.WithActor(ctx, audit.Actor{Name: "demo"}), d, base, time.Now()); err != nil {
+			ln.Close()
+			return fmt.Errorf("load demo monitors: %w", err)
 		}
 		fmt.Fprintf(a.stdout, "Demo data loaded: %s.\n", demo.Company)
 		if login.Password != "" {

@@ -31,6 +31,7 @@ type Server struct {
 	views   *views
 	metrics *metrics
 	version string
+	demo    http.Handler
 	// slots admits page and API requests a few at a time; see admit.
 	slots chan struct{}
 
@@ -43,6 +44,8 @@ type Options struct {
 	DB      *db.DB
 	Logger  *slog.Logger
 	Version string
+	// Demo, when set, serves the demo's monitored services under /demo/.
+	Demo http.Handler
 }
 
 // New builds a server and parses its templates; a missing or broken
@@ -65,6 +68,7 @@ func New(o Options) (*Server, error) {
 		limiter: auth.NewLoginLimiter(15*60*1e9, 5, 50),
 		views:   v,
 		version: o.Version,
+		demo:    o.Demo,
 		slots:   make(chan struct{}, 2*runtime.GOMAXPROCS(0)),
 	}
 	s.metrics = newMetrics(o.DB)
