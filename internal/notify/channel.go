@@ -42,7 +42,7 @@ type Settings struct {
 	URL string `json:"url,omitempty" yaml:"url,omitempty"`
 	// Secret signs webhook bodies with HMAC-SHA256.
 	Secret string `json:"secret,omitempty" yaml:"secret,omitempty"`
-	// Email.
+	// Email. SMTPPort 0 means 587, the submission port.
 	SMTPHost string   `json:"smtp_host,omitempty" yaml:"smtp_host,omitempty"`
 	SMTPPort int      `json:"smtp_port,omitempty" yaml:"smtp_port,omitempty"`
 	Username string   `json:"username,omitempty" yaml:"username,omitempty"`

@@ -57,6 +57,13 @@ func TestChannelInputValidate(t *testing.T) {
 		{"email without to", func(in *notify.ChannelInput) { in.Settings.To = nil }, emailInput, "settings.to"},
 		{"email only blank to", func(in *notify.ChannelInput) { in.Settings.To = []string{" "} }, emailInput, "settings.to"},
 		{"email bad second to", func(in *notify.ChannelInput) { in.Settings.To = []string{"a@example.com", "nobody"} }, emailInput, "settings.to[1]"},
+		{"email no_tls with a password to a remote host", func(in *notify.ChannelInput) { in.Settings.NoTLS = true }, emailInput, "settings.no_tls"},
+		{"email no_tls with a password to localhost", func(in *notify.ChannelInput) { in.Settings.NoTLS = true; in.Settings.SMTPHost = "127.0.0.1" }, emailInput, ""},
+		{"email no_tls without a password", func(in *notify.ChannelInput) {
+			in.Settings.NoTLS = true
+			in.Settings.Username = ""
+			in.Settings.Password = ""
+		}, emailInput, ""},
 		{"email password without username", func(in *notify.ChannelInput) { in.Settings.Username = "" }, emailInput, "settings.username"},
 	}
 	for _, tc := range cases {

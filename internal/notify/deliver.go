@@ -3,11 +3,8 @@ package notify
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"strings"
 	"sync"
 	"time"
@@ -18,8 +15,8 @@ import (
 
 // Deliverer sends what the outbox holds. A message stays on disk until it
 // is sent, so it survives a restart, and a receiver that is down is tried
-// again with growing pauses for GiveUpAfter (48 h by default) before the
-// message is marked failed.
+// again with growing pauses for 48 h (WithGiveUpAfter) before the message
+// is marked failed.
 //
 // Several deliverers may share one database (replicas over PostgreSQL): a
 // deliverer claims a message by setting its lease (claimed_until) with a
@@ -40,38 +37,6 @@ type Deliverer struct {
 	wake        chan struct{}
 }
 
-// Option changes a Deliverer's defaults, mostly for tests.
-type Option func(*Deliverer)
-
-// WithClock replaces time.Now, so tests can move time instead of waiting.
-func WithClock(now func() time.Time) Option { return func(d *Deliverer) { d.now = now } }
-
-// WithBackoff replaces Backoff, the pause after the given number of
-// failed attempts.
-func WithBackoff(f func(attempts int) time.Duration) Option {
-	return func(d *Deliverer) { d.backoff = f }
-}
-
-// WithConcurrency caps how many messages are sent at once (default 4), so
-// a slow receiver holds one slot and a burst of alerts does not open
-// hundreds of connections.
-func WithConcurrency(n int) Option { return func(d *Deliverer) { d.concurrency = max(n, 1) } }
-
-// WithPollInterval sets how often the outbox is read when nobody calls
-// Notify (default 1 s).
-func WithPollInterval(p time.Duration) Option { return func(d *Deliverer) { d.poll = p } }
-
-// WithLease sets how long a claim keeps other deliverers off a message
-// (default 2 min). It must outlast a send, or a slow send is repeated.
-func WithLease(l time.Duration) Option { return func(d *Deliverer) { d.lease = l } }
-
-// WithGiveUpAfter sets how long after enqueueing a failing message is
-// given up (default 48 h).
-func WithGiveUpAfter(g time.Duration) Option { return func(d *Deliverer) { d.giveUp = g } }
-
-// WithSendTimeout bounds one attempt (default 30 s).
-func WithSendTimeout(t time.Duration) Option { return func(d *Deliverer) { d.timeout = t } }
-
 // NewDeliverer returns a deliverer over d; start it with Run.
 func NewDeliverer(d *db.DB, log *slog.Logger, opts ...Option) *Deliverer {
 	dl := &Deliverer{
@@ -89,22 +54,10 @@ func NewDeliverer(d *db.DB, log *slog.Logger, opts ...Option) *Deliverer {
 	for _, o := range opts {
 		o(dl)
 	}
+	// A lease shorter than a send would let another deliverer send the
+	// same message while the first is still at it.
+	dl.lease = max(dl.lease, dl.timeout+time.Second)
 	return dl
-}
-
-// Backoff is the default pause after a failed attempt: 10 s doubling up to
-// 10 min, less up to a fifth at random so that messages to a receiver that
-// was down do not all come back at the same moment.
-func Backoff(attempts int) time.Duration {
-	const first, most = 10 * time.Second, 10 * time.Minute
-	d := most
-	if attempts < 1 {
-		attempts = 1
-	}
-	if attempts <= 7 {
-		d = min(first<<(attempts-1), most)
-	}
-	return d - rand.N(d/5+1)
 }
 
 // Notify wakes Run at once, after an enqueue, instead of at the next poll.
@@ -155,86 +108,6 @@ func (d *Deliverer) Run(ctx context.Context) {
 		case <-freed:
 		}
 	}
-}
-
-// claimed is a message this deliverer holds the lease of.
-type claimed struct {
-	id        int64
-	channelID int64
-	channel   string
-	typ       string
-	settings  Settings
-	msg       Message
-	attempts  int
-	createdAt time.Time
-}
-
-func (d *Deliverer) clock() time.Time { return d.now().UTC().Truncate(time.Second) }
-
-// claim leases up to n due messages. Candidates are read without the
-// write lock, which an idle poll then never takes; each is claimed by an
-// UPDATE that succeeds only if no other deliverer got there first.
-func (d *Deliverer) claim(ctx context.Context, n int) ([]claimed, error) {
-	now := d.clock()
-	rows, err := d.db.Query(ctx, `SELECT id FROM notify_outbox
-		WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1
-		AND (claimed_until IS NULL OR claimed_until <= $1)
-		ORDER BY next_attempt_at, id LIMIT $2`, now, n)
-	if err != nil {
-		return nil, err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(ids) == 0 {
-		return nil, err
-	}
-	var out []claimed
-	err = d.db.Write(ctx, func(tx *db.Tx) error {
-		out = out[:0]
-		for _, id := range ids {
-			c := claimed{id: id}
-			var payload string
-			err := tx.QueryRowContext(ctx, `UPDATE notify_outbox SET claimed_until = $1
-				WHERE id = $2 AND sent_at IS NULL AND failed_at IS NULL AND (claimed_until IS NULL OR claimed_until <= $3)
-				RETURNING channel_id, payload, attempts, created_at`, now.Add(d.lease), id, now).
-				Scan(&c.channelID, &payload, &c.attempts, &c.createdAt)
-			if errors.Is(err, sql.ErrNoRows) {
-				continue // another deliverer has it, or it was sent meanwhile
-			}
-			if err != nil {
-				return fmt.Errorf("claim outbox message %d: %w", id, err)
-			}
-			var settings string
-			if err := tx.QueryRowContext(ctx, `SELECT name, type, settings FROM notify_channels WHERE id = $1`, c.channelID).
-				Scan(&c.channel, &c.typ, &settings); err != nil {
-				return fmt.Errorf("channel of outbox message %d: %w", c.id, err)
-			}
-			err = json.Unmarshal([]byte(payload), &c.msg)
-			if err == nil {
-				err = json.Unmarshal([]byte(settings), &c.settings)
-			}
-			if err != nil {
-				// Unreadable now is unreadable on every retry: give it up
-				// rather than have it block the queue.
-				if _, err := tx.ExecContext(ctx, `UPDATE notify_outbox SET failed_at = $1, claimed_until = NULL, last_error = $2 WHERE id = $3`,
-					now, "unreadable message or channel settings: "+errorText(err), id); err != nil {
-					return err
-				}
-				continue
-			}
-			out = append(out, c)
-		}
-		return nil
-	})
-	return out, err
 }
 
 // deliver sends one claimed message and records the outcome. The outcome

@@ -62,6 +62,9 @@ func (email) Validate(s *Settings) error {
 	if s.Password != "" && s.Username == "" {
 		return apperr.Field("settings.username", "is required with a password")
 	}
+	if s.NoTLS && s.Username != "" && !localSMTP(s.SMTPHost) {
+		return apperr.Field("settings.no_tls", "would send the password unencrypted to %s: sign-in without TLS works only with a server on localhost", s.SMTPHost)
+	}
 	return nil
 }
 
@@ -182,6 +185,11 @@ func mailMessage(from *mail.Address, to []*mail.Address, m *Message, now time.Ti
 	_, _ = qp.Write([]byte(body))
 	_ = qp.Close()
 	return b.Bytes()
+}
+
+// localSMTP matches the hosts net/smtp sends a password to without TLS.
+func localSMTP(host string) bool {
+	return host == "localhost" || host == "127.0.0.1" || host == "::1"
 }
 
 // oneLine keeps a header value on one line, so that no text from an alert

@@ -105,6 +105,8 @@ func (r *recorder) run(ctx context.Context, reload <-chan struct{}) {
 			r.log.Error("record check results", "err", err, "results", len(batch))
 			return // the batch is kept and retried on the next tick
 		}
+		// Written and committed: from here on these results are kept.
+		r.log.Debug("results recorded", "n", len(batch))
 		if r.onFlush != nil {
 			r.onFlush(len(batch))
 		}
