@@ -89,10 +89,6 @@ func (a *app) serve(cmd *cobra.Command, _ []string) error {
 			ln.Close()
 			return fmt.Errorf("load demo data: %w", err)
 		}
-		if err := demo.LoadReliability(audit.WithActor(ctx, audit.Actor{Name: "demo"}), d, base, time.Now()); err != nil {
-			ln.Close()
-			return fmt.Errorf("load demo monitors: %w", err)
-		}
 		fmt.Fprintf(a.stdout, "Demo data loaded: %s.\n", demo.Company)
 		if login.Password != "" {
 			fmt.Fprintf(a.stdout, "Sign in as %s with password %s\n", login.Email, login.Password)
@@ -138,7 +134,17 @@ func (a *app) serve(cmd *cobra.Command, _ []string) error {
 	})
 	deliverer := notify.NewDeliverer(d, log)
 	work.Add(2)
-	go func() { defer work.Done(); engine.Run(workCtx) }()
+	go func() {
+		defer work.Done()
+		if isDemo {
+			// The demo's monitors and their 90 days of history load while
+			// the server already answers; checks start once they are in.
+			if err := demo.LoadReliability(audit.WithActor(workCtx, audit.Actor{Name: "demo"}), d, base, time.Now()); err != nil {
+				log.Error("load demo monitors", "err", err)
+			}
+		}
+		engine.Run(workCtx)
+	}()
 	go func() { defer work.Done(); deliverer.Run(workCtx) }()
 
 	errc := make(chan error, 1)

@@ -44,7 +44,13 @@ var services = []service{
 // same second always answers the same way.
 func jitter(name string, t time.Time) float64 {
 	h := fnv.New64a()
-	fmt.Fprintf(h, "%s/%d", name, t.Unix())
+	h.Write([]byte(name))
+	sec := t.Unix()
+	var b [8]byte
+	for i := range b {
+		b[i] = byte(sec >> (8 * i))
+	}
+	h.Write(b[:])
 	return float64(h.Sum64()%10000) / 10000
 }
 

@@ -19,6 +19,8 @@ func (s *Store) Backfill(ctx context.Context, hours map[int64][]Bucket, now time
 	current := now.UTC().Truncate(time.Hour)
 	days := map[int64]map[time.Time]*Counts{}
 	return s.db.Write(ctx, func(tx *db.Tx) error {
+		rows := db.NewBatch(tx, `INSERT INTO check_hourly (monitor_id, start, good, bad, maint, hist) VALUES`, 6,
+			`ON CONFLICT (monitor_id, start) DO UPDATE SET good = excluded.good, bad = excluded.bad, maint = excluded.maint, hist = excluded.hist`)
 		for id, buckets := range hours {
 			for _, b := range buckets {
 				if !b.Start.Before(current) {
@@ -28,7 +30,7 @@ func (s *Store) Backfill(ctx context.Context, hours map[int64][]Bucket, now time
 				if c.Hist == nil {
 					c.Hist = &Hist{}
 				}
-				if err := writeRollups(ctx, tx, "check_hourly", b.Start, map[int64]*Counts{id: &c}); err != nil {
+				if err := rows.Add(ctx, id, unix(b.Start), c.Good, c.Bad, c.Maint, c.Hist.MarshalBinary()); err != nil {
 					return err
 				}
 				day := b.Start.Truncate(24 * time.Hour)
@@ -40,6 +42,9 @@ func (s *Store) Backfill(ctx context.Context, hours map[int64][]Bucket, now time
 				}
 				days[id][day].add(&c)
 			}
+		}
+		if err := rows.Flush(ctx); err != nil {
+			return fmt.Errorf("backfill: %w", err)
 		}
 		today := current.Truncate(24 * time.Hour)
 		for id, byDay := range days {

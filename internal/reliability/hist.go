@@ -38,6 +38,9 @@ func upperUS(i int) float64 { return histBaseUS * math.Pow(histGrowth, float64(i
 // Add counts one latency.
 func (h *Hist) Add(d time.Duration) { h[bucketOf(d)]++ }
 
+// AddN counts n latencies of the same value.
+func (h *Hist) AddN(d time.Duration, n uint32) { h[bucketOf(d)] += n }
+
 // Merge adds o's counts into h.
 func (h *Hist) Merge(o *Hist) {
 	for i, c := range o {

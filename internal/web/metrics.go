@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/chief-hq/chief/internal/db"
+	"github.com/chief-hq/chief/internal/notify"
 )
 
 // metrics are Chief's own Prometheus metrics, kept in a registry of the
@@ -38,7 +40,29 @@ func newMetrics(d *db.DB) *metrics {
 	if read != write {
 		m.registry.MustRegister(collectors.NewDBStatsCollector(read, "read"))
 	}
+	m.registry.MustRegister(outboxCollector{notify.NewOutbox(d)})
 	return m
+}
+
+// outboxCollector reports the alert outbox by status at each scrape, so a
+// receiver that keeps failing shows up as a growing pending count.
+type outboxCollector struct{ outbox *notify.Outbox }
+
+var outboxDesc = prometheus.NewDesc("chief_alerts_outbox", "Alert messages in the outbox by status.", []string{"status"}, nil)
+
+func (c outboxCollector) Describe(ch chan<- *prometheus.Desc) { ch <- outboxDesc }
+
+func (c outboxCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	counts, err := c.outbox.Counts(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(outboxDesc, err)
+		return
+	}
+	for status, n := range map[string]int64{"pending": counts.Pending, "sent": counts.Sent, "failed": counts.Failed} {
+		ch <- prometheus.MustNewConstMetric(outboxDesc, prometheus.GaugeValue, float64(n), status)
+	}
 }
 
 func (m *metrics) observe(route, method string, status int, d time.Duration) {

@@ -230,17 +230,15 @@ func (c *converter) provider(prov *provider, f fields, chType string) error {
 		if ch.Settings.URL == "" {
 			missing = "url"
 		}
-		var template []string
+		// Whatever Gatus sent (a GET by default), Chief's request differs.
+		line := prov.line
 		for _, key := range []string{"method", "body", "headers", "placeholders"} {
-			if _, ok := f.get(key); ok {
-				template = append(template, key)
+			if p, ok := f.get(key); ok && line == prov.line {
+				line = p.k.Line
 			}
 			handled = append(handled, key)
 		}
-		if len(template) > 0 {
-			p, _ := f.get(template[0])
-			c.skip(p.k, f.path, "Chief posts its own signed JSON to the URL; the custom "+andList(template)+" are not carried over, so the receiver must accept Chief's message")
-		}
+		c.skipAt(line, f.path, "Chief posts its own signed JSON to the URL; Gatus's custom request (method, body, headers, placeholders) is not carried over, so the receiver must accept Chief's message")
 	}
 	for _, p := range f.list {
 		switch {
@@ -426,12 +424,4 @@ func (c *converter) finishChannels() {
 		}
 		c.res.Channels = append(c.res.Channels, *ch)
 	}
-}
-
-// andList writes "a, b and c".
-func andList(items []string) string {
-	if len(items) < 2 {
-		return strings.Join(items, "")
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }

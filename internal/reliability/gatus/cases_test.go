@@ -156,6 +156,20 @@ endpoints:
 		},
 	},
 	{
+		name: "group without letters or digits",
+		src: `endpoints:
+  - name: Status page
+    group: "🚀"
+    url: https://status.example.com
+`,
+		want: Result{
+			Monitors: []reliability.MonitorInput{
+				{Name: "status-page", Entity: "component:default/status-page", Interval: d("60s"), Settings: probe.Settings{Type: "http", Target: "https://status.example.com"}},
+			},
+			Components: []string{"status-page"},
+		},
+	},
+	{
 		name: "kinds Chief has no monitor for",
 		src: `endpoints:
   - name: dns over udp
@@ -321,6 +335,7 @@ endpoints:
 				{6, "alerting.email.port", "${SMTP_PORT} comes from the environment; Chief uses its default instead: set it by hand"},
 				{6, "${SMTP_PORT}", envNote},
 				{9, "alerting.email.client.insecure", "Chief checks the server's certificate; skipping the check is not carried over"},
+				{12, "alerting.custom", "Chief posts its own signed JSON to the URL; Gatus's custom request (method, body, headers, placeholders) is not carried over, so the receiver must accept Chief's message"},
 				{14, "alerting.opsgenie", "no opsgenie channel in Chief"},
 				{19, "endpoints[0].alerts", "failure-threshold differs between the alerts (email 3, teams-workflows 3, custom 3, opsgenie 10); the monitor uses the largest, 10"},
 				{23, "endpoints[0].alerts[3] (type opsgenie)", "no opsgenie channel in Chief"},

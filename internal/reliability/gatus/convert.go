@@ -94,7 +94,7 @@ const defaultTimeout = 10 * time.Second
 func Convert(r io.Reader, filename string) (*Result, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxFileSize+1))
 	if err != nil {
-		return nil, &Error{File: filename, Msg: "cannot read: " + err.Error()}
+		return nil, fmt.Errorf("read %s: %w", filename, err)
 	}
 	if len(data) > maxFileSize {
 		return nil, &Error{File: filename, Msg: "larger than 16 MiB; is this a Gatus configuration?"}
@@ -149,7 +149,7 @@ func (c *converter) convert(data []byte) error {
 	}
 	root := resolve(doc.Content[0])
 	if isNull(root) {
-		return &Error{File: c.file, Line: root.Line, Msg: "the file is empty; a Gatus configuration lists endpoints"}
+		return &Error{File: c.file, Line: doc.Content[0].Line, Msg: "the file is empty; a Gatus configuration lists endpoints"}
 	}
 	if root.Kind != yaml.MappingNode {
 		return c.fail(root, "", "a Gatus configuration is a mapping with endpoints, alerting and other sections")
@@ -182,13 +182,11 @@ func (c *converter) convert(data []byte) error {
 			if !known {
 				why = "not a Gatus setting Chief knows; ignored"
 			}
-			c.skip(p.k, p.key, why)
+			c.skip(p.k, top.at(p.key), why)
 		}
 	}
 	c.finishChannels()
-	if err := extraDocument(dec, c); err != nil {
-		return err
-	}
+	c.extraDocument(dec)
 	refs := make([]envRef, 0, len(c.env))
 	for _, r := range c.env {
 		refs = append(refs, r)
@@ -224,17 +222,16 @@ func decode(dec *yaml.Decoder, n *yaml.Node) (err error) {
 }
 
 // extraDocument notes a second YAML document, which Gatus never reads.
-func extraDocument(dec *yaml.Decoder, c *converter) error {
+func (c *converter) extraDocument(dec *yaml.Decoder) {
 	var next yaml.Node
 	if err := decode(dec, &next); err != nil {
-		return nil
+		return
 	}
 	line := next.Line
 	if len(next.Content) > 0 {
 		line = next.Content[0].Line
 	}
 	c.skipAt(line, "second YAML document", "Gatus reads only the first document of a file, and so does the import")
-	return nil
 }
 
 // sectionWhy says why each top-level Gatus section stays behind.
@@ -341,6 +338,9 @@ func (f fields) get(key string) (pair, bool) {
 func (f fields) at(key string) string { return join(f.path, key) }
 
 func join(path, key string) string {
+	if key == "" {
+		key = `""`
+	}
 	if path == "" {
 		return key
 	}

@@ -135,7 +135,7 @@ func TestConvertAcme(t *testing.T) {
 		{29, "${SMTP_PASSWORD}", envNote},
 		{33, "alerting.email.overrides", "per-group overrides are not carried over: Chief sends every alert to the channel's own address; make a channel per group and limit it to the group's teams"},
 		{36, "alerting.custom", "channel gatus-custom gets the alerts of all 9 imported monitors; in Gatus 1 of them alerted through custom"},
-		{38, "alerting.custom", "Chief posts its own signed JSON to the URL; the custom method and body are not carried over, so the receiver must accept Chief's message"},
+		{38, "alerting.custom", "Chief posts its own signed JSON to the URL; Gatus's custom request (method, body, headers, placeholders) is not carried over, so the receiver must accept Chief's message"},
 		{41, "alerting.pagerduty", "no pagerduty channel in Chief"},
 		{53, "endpoints[0].alerts", "failure-threshold differs between the alerts (slack 4, pagerduty 6); the monitor uses the largest, 6"},
 		{53, "endpoints[0].alerts", "success-threshold differs between the alerts (slack 2, pagerduty 3); the monitor uses the largest, 3"},
