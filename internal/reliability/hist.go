@@ -106,7 +106,7 @@ func (h *Hist) Under(d time.Duration) float64 {
 
 // MarshalBinary writes the sparse form.
 func (h *Hist) MarshalBinary() []byte {
-	var out []byte
+	out := []byte{} // never nil: an empty histogram is stored as an empty blob
 	last := -1
 	for i, c := range h {
 		if c == 0 {

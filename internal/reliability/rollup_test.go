@@ -161,3 +161,19 @@ func (s *Store) rawCounts(from, to time.Time, id int64) (Counts, error) {
 		FROM check_results WHERE monitor_id = $1 AND at >= $2 AND at < $3`, id, from.UnixMilli(), to.UnixMilli()).Scan(&c.Good, &c.Bad)
 	return c, err
 }
+
+func TestRollupOfAnHourWithOnlyFailures(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		s := newTestStore(t, d, "checkout")
+		m := mustMonitor(t, s, httpMonitor("down-all-hour", "checkout"))
+		r := newTestRecorder(t, s)
+		t0 := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+		feed(t, r, result(m, t0, false, 0), result(m, t0.Add(time.Minute), false, 0))
+		if err := s.Rollup(testCtx, t0.Add(2*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, d, `SELECT bad FROM check_hourly WHERE monitor_id = $1`, m.ID); n != 2 {
+			t.Fatalf("got %d bad checks rolled up, want 2", n)
+		}
+	})
+}
