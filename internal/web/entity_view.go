@@ -50,6 +50,8 @@ type entityPage struct {
 	Graph      template.HTML
 	CanEdit    bool
 	History    []audit.Entry
+	// Reliability is the entity's monitors, SLOs and incidents.
+	Reliability *entityReliability
 }
 
 func (s *Server) entityView(w http.ResponseWriter, r *http.Request) error {
@@ -92,6 +94,9 @@ func (s *Server) entityView(w http.ResponseWriter, r *http.Request) error {
 	sort.Slice(p.Relations, func(i, j int) bool { return relationOrder(p.Relations[i].Type) < relationOrder(p.Relations[j].Type) })
 	pr := principalFrom(r.Context())
 	p.CanEdit = pr.user.Role.Allows(auth.Editor)
+	if p.Reliability, err = s.entityReliability(r, ref, p.CanEdit); err != nil {
+		return err
+	}
 	if pr.user.Role.Allows(auth.Admin) {
 		p.History, _, err = s.audit.List(r.Context(), audit.Filter{RecordType: "entity", RecordID: ref.Key(), Limit: 10})
 		if err != nil {
