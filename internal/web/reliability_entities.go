@@ -46,9 +46,9 @@ type relSnapshot struct {
 	Totals   relTotals
 }
 
-// relSnapshot gathers every monitor's status, every SLO's standing and the
+// gatherReliability gathers every monitor's status, every SLO's standing and the
 // open incidents, and groups them by entity. Owners come from the catalog.
-func (s *Server) relSnapshot(ctx context.Context, now time.Time) (*relSnapshot, error) {
+func (s *Server) gatherReliability(ctx context.Context, now time.Time) (*relSnapshot, error) {
 	mons, err := s.rel.Monitors(ctx)
 	if err != nil {
 		return nil, err

@@ -45,7 +45,7 @@ var relOverviewColumns = []relColumn{
 func (s *Server) reliabilityOverview(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	now := time.Now()
-	sn, err := s.relSnapshot(ctx, now)
+	sn, err := s.gatherReliability(ctx, now)
 	if err != nil {
 		return err
 	}
