@@ -463,8 +463,12 @@ func TestCLIImportProblemsAndMigrations(t *testing.T) {
 			if !regexp.MustCompile(`(?m)^0001\s+init\s+pending$`).MatchString(out) {
 				t.Errorf("migrate status of a new database: got\n%s\nwant 0001 init pending", out)
 			}
+			pending := len(regexp.MustCompile(`(?m)\spending$`).FindAllString(out, -1))
+			if pending < 3 || !strings.Contains(out, "0002") || !strings.Contains(out, "reliability") {
+				t.Errorf("migrate status of a new database: got\n%s\nwant every migration pending, 0002 reliability among them", out)
+			}
 			out, err = fresh.cli(t, "", "migrate", "up")
-			wantOK(t, "migrate up", out, err, "Applied 1 migration(s).")
+			wantOK(t, "migrate up", out, err, fmt.Sprintf("Applied %d migration(s).", pending))
 			out, err = fresh.cli(t, "", "migrate", "status")
 			if err != nil || !applied.MatchString(out) {
 				t.Errorf("migrate status after up: got %v\n%s\nwant 0001 init applied", err, out)

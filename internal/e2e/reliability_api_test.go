@@ -240,14 +240,18 @@ func testMonitorAPI(t *testing.T, s *server, api, editor *client, targetURL stri
 			{"interval 5s", good(obj{"interval": "5s"}), 422, "interval", "10s"},
 			{"condition that does not parse", good(obj{"conditions": []string{"[STATUS] == 200", "[STATUS] =="}}), 422, "conditions[1]", "column"},
 			{"unknown entity", good(obj{"entity": "ghost"}), 422, "entity", "not in the catalog"},
-			{"taken name", good(obj{"name": "checkout-http"}), 422, "name", "exists already"},
+			{"taken name", good(obj{"name": "checkout-http"}), 409, "name", "exists already"},
 			{"bad name", good(obj{"name": "Checkout HTTP"}), 422, "name", "monitor name"},
 			{"target a tcp monitor cannot use", good(obj{"type": "tcp", "target": "127.0.0.1:1", "method": "POST"}), 422, "method", "method"},
 			{"unknown field", good(obj{"colour": "red"}), 422, "-", "colour"},
 			{"not JSON", `{"name": nope}`, 422, "-", "not valid JSON"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				e := wantAPIError(t, tc.name, api.json(http.MethodPost, "/api/v1/monitors", tc.body, nil), tc.status, "invalid", tc.field)
+				code := "invalid"
+				if tc.status == http.StatusConflict {
+					code = "conflict"
+				}
+				e := wantAPIError(t, tc.name, api.json(http.MethodPost, "/api/v1/monitors", tc.body, nil), tc.status, code, tc.field)
 				if !strings.Contains(e.Error.Message, tc.msg) {
 					t.Errorf("message: got %q, want it to mention %q", e.Error.Message, tc.msg)
 				}
@@ -971,7 +975,7 @@ func TestReliabilityAPIChecks(t *testing.T) {
 		if len(results) == 0 {
 			t.Fatal("results of billing-broken: got none, want its failed check")
 		}
-		wantKeys(t, "failed result", results[0], "at", "ok", "maintenance", "total_ms", "failed")
+		wantKeys(t, "failed result", results[0], "at", "ok", "maintenance", "total_ms", "dns_ms", "connect_ms", "tls_ms", "first_byte_ms", "failed")
 		failed := results[0]["failed"].([]any)
 		if results[0]["ok"] != false || len(failed) != 1 || failed[0].(obj)["condition"] != "[STATUS] == 200" ||
 			!strings.Contains(failed[0].(obj)["detail"].(string), "500") || results[0]["total_ms"].(float64) <= 0 {
@@ -982,7 +986,10 @@ func TestReliabilityAPIChecks(t *testing.T) {
 		if len(good) != 1 || good[0]["ok"] != true {
 			t.Fatalf("results of billing-ok: got %v, want one good check", good)
 		}
-		wantKeys(t, "good result", good[0], "at", "ok", "maintenance", "total_ms")
+		wantKeys(t, "good result", good[0], "at", "ok", "maintenance", "total_ms", "dns_ms", "connect_ms", "tls_ms", "first_byte_ms")
+		if good[0]["first_byte_ms"].(float64) <= 0 || good[0]["first_byte_ms"].(float64) > good[0]["total_ms"].(float64) {
+			t.Errorf("good result: got first byte %v of total %v, want a phase within the total", good[0]["first_byte_ms"], good[0]["total_ms"])
+		}
 
 		var events []obj
 		mustJSON(t, api, http.MethodGet, "/api/v1/monitors/billing-broken/events", nil, http.StatusOK, &events)

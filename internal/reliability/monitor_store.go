@@ -100,7 +100,7 @@ func (s *Store) MonitorByHeartbeat(ctx context.Context, token string) (Monitor, 
 }
 
 // CreateMonitor validates and stores a new monitor. It returns invalid for
-// bad input (naming the field), not found for an unknown entity and
+// bad input or an entity not in the catalog (naming the field) and
 // conflict for a taken name.
 func (s *Store) CreateMonitor(ctx context.Context, in MonitorInput) (Monitor, error) {
 	var m Monitor
@@ -146,7 +146,7 @@ func insertMonitor(ctx context.Context, tx *db.Tx, in MonitorInput, origin strin
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
 		in.Name, m.EntityKey, in.Type, int64(in.Interval.D()/time.Second), in.Paused, string(spec), token, origin, unix(now)).Scan(&m.ID)
 	if db.IsUniqueViolation(err) {
-		return m, apperr.Field("name", "a monitor named %q exists already", in.Name)
+		return m, &apperr.Error{Code: apperr.Conflict, Field: "name", Message: fmt.Sprintf("a monitor named %q exists already", in.Name)}
 	}
 	if err != nil {
 		return m, fmt.Errorf("insert monitor: %w", err)
@@ -206,7 +206,7 @@ func updateMonitor(ctx context.Context, tx *db.Tx, old Monitor, in MonitorInput)
 		heartbeat_token = $7, updated_at = $8 WHERE id = $9`,
 		in.Name, m.EntityKey, in.Type, int64(in.Interval.D()/time.Second), in.Paused, string(spec), token, unix(now), old.ID)
 	if db.IsUniqueViolation(err) {
-		return m, apperr.Field("name", "a monitor named %q exists already", in.Name)
+		return m, &apperr.Error{Code: apperr.Conflict, Field: "name", Message: fmt.Sprintf("a monitor named %q exists already", in.Name)}
 	}
 	if err != nil {
 		return m, fmt.Errorf("update monitor: %w", err)

@@ -23,7 +23,7 @@ func TestMonitorValidation(t *testing.T) {
 			msg   string
 		}{
 			{"bad name", func(in *MonitorInput) { in.Name = "Bad Name" }, "name", apperr.Invalid, "not a monitor name"},
-			{"taken name", func(in *MonitorInput) { in.Name = "checkout-api" }, "name", apperr.Invalid, "exists already"},
+			{"taken name", func(in *MonitorInput) { in.Name = "checkout-api" }, "name", apperr.Conflict, "exists already"},
 			{"unknown entity", func(in *MonitorInput) { in.Entity = "component:default/nope" }, "entity", apperr.Invalid, "not in the catalog"},
 			{"interval too short", func(in *MonitorInput) { in.Interval = dur.Duration(5 * time.Second) }, "interval", apperr.Invalid, "outside 10s to 24h"},
 			{"interval too long", func(in *MonitorInput) { in.Interval = dur.Duration(25 * time.Hour) }, "interval", apperr.Invalid, "outside"},

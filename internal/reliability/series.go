@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/chief-hq/chief/internal/reliability/probe"
 )
 
 // Bucket is the checks of one step of a series.
@@ -113,13 +115,14 @@ type RecentResult struct {
 	At      time.Time
 	OK      bool
 	Maint   bool
-	Total   time.Duration
+	Phases  probe.Phases
 	Detail  string
 }
 
 // RecentResults returns the latest raw results of a monitor, newest first.
 func (s *Store) RecentResults(ctx context.Context, m Monitor, limit int) ([]RecentResult, error) {
-	rows, err := s.db.Query(ctx, `SELECT at, ok, maint, total_us, COALESCE(detail, '') FROM check_results WHERE monitor_id = $1 ORDER BY at DESC LIMIT $2`, m.ID, limit)
+	rows, err := s.db.Query(ctx, `SELECT at, ok, maint, total_us, dns_us, connect_us, tls_us, ttfb_us, COALESCE(detail, '')
+		FROM check_results WHERE monitor_id = $1 ORDER BY at DESC LIMIT $2`, m.ID, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -127,11 +130,13 @@ func (s *Store) RecentResults(ctx context.Context, m Monitor, limit int) ([]Rece
 	var out []RecentResult
 	for rows.Next() {
 		r := RecentResult{Monitor: m.Name}
-		var ms, us int64
-		if err := rows.Scan(&ms, &r.OK, &r.Maint, &us, &r.Detail); err != nil {
+		var ms, total, dns, connect, tls, ttfb int64
+		if err := rows.Scan(&ms, &r.OK, &r.Maint, &total, &dns, &connect, &tls, &ttfb, &r.Detail); err != nil {
 			return nil, err
 		}
-		r.At, r.Total = time.UnixMilli(ms).UTC(), time.Duration(us)*time.Microsecond
+		us := func(v int64) time.Duration { return time.Duration(v) * time.Microsecond }
+		r.At = time.UnixMilli(ms).UTC()
+		r.Phases = probe.Phases{DNS: us(dns), Connect: us(connect), TLS: us(tls), FirstByte: us(ttfb), Total: us(total)}
 		out = append(out, r)
 	}
 	return out, rows.Err()

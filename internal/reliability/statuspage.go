@@ -2,9 +2,11 @@ package reliability
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
+	"github.com/chief-hq/chief/internal/apperr"
 	"github.com/chief-hq/chief/internal/audit"
 	"github.com/chief-hq/chief/internal/catalog"
 	"github.com/chief-hq/chief/internal/db"
@@ -39,13 +41,18 @@ func (s *Store) StatusPageEntries(ctx context.Context) ([]StatusEntry, error) {
 
 // SetStatusPage replaces the systems the status page shows.
 func (s *Store) SetStatusPage(ctx context.Context, entries []StatusEntry) error {
-	refs := make([]string, len(entries))
+	keys := make([]string, len(entries))
+	seen := map[string]bool{}
 	for i, e := range entries {
-		refs[i] = e.Entity
-	}
-	keys, err := s.resolveRefs(ctx, "entities", refs)
-	if err != nil {
-		return err
+		k, err := s.resolveRefs(ctx, fmt.Sprintf("[%d].entity", i), []string{e.Entity})
+		if err != nil {
+			return err
+		}
+		if seen[k[0]] {
+			return apperr.Field(fmt.Sprintf("[%d].entity", i), "%s is listed twice", k[0])
+		}
+		seen[k[0]] = true
+		keys[i] = k[0]
 	}
 	return s.db.Write(ctx, func(tx *db.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM status_page`); err != nil {
@@ -86,13 +93,21 @@ type DayUptime struct {
 
 // PublicIncident is an incident with its public updates only.
 type PublicIncident struct {
-	ID         int64            `json:"id"`
-	Title      string           `json:"title"`
-	Severity   string           `json:"severity"`
-	Status     string           `json:"status"`
-	OpenedAt   time.Time        `json:"opened_at"`
-	ResolvedAt *time.Time       `json:"resolved_at"`
-	Updates    []IncidentUpdate `json:"updates"`
+	ID         int64          `json:"id"`
+	Title      string         `json:"title"`
+	Severity   string         `json:"severity"`
+	Status     string         `json:"status"`
+	OpenedAt   time.Time      `json:"opened_at"`
+	ResolvedAt *time.Time     `json:"resolved_at"`
+	Updates    []PublicUpdate `json:"updates"`
+}
+
+// PublicUpdate is a public timeline entry, without who wrote it: authors
+// are staff sign-ins and no business of the public.
+type PublicUpdate struct {
+	At     time.Time `json:"at"`
+	Status string    `json:"status"`
+	Body   string    `json:"body"`
 }
 
 // PublicMaintenance is a maintenance window now or ahead.
@@ -210,7 +225,7 @@ func (s *Store) PublicStatus(ctx context.Context, now time.Time) (PublicStatus, 
 		pi := PublicIncident{ID: full.ID, Title: full.Title, Severity: full.Severity, Status: full.Status, OpenedAt: full.OpenedAt, ResolvedAt: full.ResolvedAt}
 		for _, u := range full.Updates {
 			if u.Public {
-				pi.Updates = append(pi.Updates, u)
+				pi.Updates = append(pi.Updates, PublicUpdate{At: u.At, Status: u.Status, Body: u.Body})
 			}
 		}
 		if len(pi.Updates) == 0 {

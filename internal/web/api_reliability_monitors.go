@@ -34,6 +34,10 @@ type apiCheckResult struct {
 	OK          bool         `json:"ok"`
 	Maintenance bool         `json:"maintenance"`
 	TotalMS     float64      `json:"total_ms"`
+	DNSMS       float64      `json:"dns_ms"`
+	ConnectMS   float64      `json:"connect_ms"`
+	TLSMS       float64      `json:"tls_ms"`
+	FirstByteMS float64      `json:"first_byte_ms"`
 	Error       string       `json:"error,omitempty"`
 	Failed      []apiVerdict `json:"failed,omitempty"`
 }
@@ -166,8 +170,10 @@ func (s *Server) apiMonitorResults(w http.ResponseWriter, r *http.Request) error
 	}
 	out := make([]apiCheckResult, len(results))
 	for i, res := range results {
+		ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+		p := res.Phases
 		out[i] = apiCheckResult{At: res.At, OK: res.OK, Maintenance: res.Maint,
-			TotalMS: float64(res.Total.Microseconds()) / 1000}
+			TotalMS: ms(p.Total), DNSMS: ms(p.DNS), ConnectMS: ms(p.Connect), TLSMS: ms(p.TLS), FirstByteMS: ms(p.FirstByte)}
 		if res.Detail == "" {
 			continue
 		}

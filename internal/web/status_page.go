@@ -44,7 +44,7 @@ type statusIncident struct {
 	reliability.PublicIncident
 	SeverityBadge, StatusBadge template.HTML
 	// Latest is the newest public update, shown first.
-	Latest []reliability.IncidentUpdate
+	Latest []reliability.PublicUpdate
 	Lasted string
 }
 
