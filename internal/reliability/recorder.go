@@ -214,6 +214,9 @@ func settle(state string, fails, successes *int, res *Result, m Monitor) (to, re
 		*successes++
 		*fails = 0
 		if state != StateUp && (*successes >= m.SuccessThreshold || state == StateUnknown) {
+			if *successes == 1 {
+				return StateUp, "a good check"
+			}
 			return StateUp, fmt.Sprintf("%d good checks in a row", *successes)
 		}
 		return "", ""

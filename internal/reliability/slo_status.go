@@ -101,13 +101,18 @@ func (s *Store) burnRate(ctx context.Context, o SLO, ids []int64, from, to time.
 	return (1 - good/total) / (1 - o.Objective), true, nil
 }
 
-// budgetSeries gives the budget left as the window went by: at each point,
-// bad events so far against the budget of the events so far. A window with
-// no checks yet has its whole budget.
+// budgetSeries is the budget burn-down across the window: at each point,
+// the share of the whole window's budget (allowed bad events of all the
+// events so far) not yet spent by the bad events up to that point. It
+// starts at 1 and falls to the budget left now.
 func (s *Store) budgetSeries(ctx context.Context, o SLO, ids []int64, from, to time.Time, points int) ([]BudgetPoint, error) {
 	step := to.Sub(from) / time.Duration(points-1)
+	type cum struct {
+		at  time.Time
+		bad float64
+	}
 	var good, total float64
-	out := make([]BudgetPoint, 0, points)
+	marks := make([]cum, 0, points)
 	prev := from
 	for i := 0; i < points; i++ {
 		at := from.Add(time.Duration(i) * step)
@@ -122,11 +127,16 @@ func (s *Store) budgetSeries(ctx context.Context, o SLO, ids []int64, from, to t
 			good, total = good+g, total+t
 		}
 		prev = at
+		marks = append(marks, cum{at: at, bad: total - good})
+	}
+	budget := (1 - o.Objective) * total
+	out := make([]BudgetPoint, len(marks))
+	for i, m := range marks {
 		left := 1.0
-		if total > 0 {
-			left = 1 - (1-good/total)/(1-o.Objective)
+		if budget > 0 {
+			left = 1 - m.bad/budget
 		}
-		out = append(out, BudgetPoint{At: at, Left: left})
+		out[i] = BudgetPoint{At: m.at, Left: left}
 	}
 	return out, nil
 }
