@@ -28,11 +28,7 @@ invalid monitor stops the import before anything changes, with the file,
 line and field at fault.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			abs, err := filepath.Abs(args[0])
-			if err != nil {
-				return err
-			}
-			f, err := os.Open(abs)
+			abs, f, err := openAbs(args[0])
 			if err != nil {
 				return err
 			}
@@ -81,11 +77,7 @@ changes nothing; monitors it created that are gone from the file are deleted.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			owner, _ := cmd.Flags().GetString("owner")
-			abs, err := filepath.Abs(args[0])
-			if err != nil {
-				return err
-			}
-			f, err := os.Open(abs)
+			abs, f, err := openAbs(args[0])
 			if err != nil {
 				return err
 			}
@@ -127,4 +119,15 @@ changes nothing; monitors it created that are gone from the file are deleted.`,
 	cmd.Flags().String("owner", "group:default/unknown", "owner of the components the import creates")
 	addDatabaseFlags(cmd.Flags())
 	return cmd
+}
+
+// openAbs opens a file named on the command line and returns its absolute
+// path, which imports record as the origin of what they create.
+func openAbs(name string) (string, *os.File, error) {
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return "", nil, err
+	}
+	f, err := os.Open(abs)
+	return abs, f, err
 }

@@ -23,6 +23,22 @@ func (c *Counts) Uptime() (v float64, ok bool) {
 	return float64(c.Good) / float64(c.Good+c.Bad), true
 }
 
+// addCheck counts one raw result; a good one's latency goes in Hist when
+// there is one.
+func (c *Counts) addCheck(ok, maint bool, totalUS int64) {
+	switch {
+	case maint:
+		c.Maint++
+	case ok:
+		c.Good++
+		if c.Hist != nil {
+			c.Hist.Add(time.Duration(totalUS) * time.Microsecond)
+		}
+	default:
+		c.Bad++
+	}
+}
+
 func (c *Counts) add(o *Counts) {
 	c.Good += o.Good
 	c.Bad += o.Bad
@@ -202,16 +218,7 @@ func (s *Store) countPiece(ctx context.Context, out map[int64]*Counts, ids []int
 			if err := rows.Scan(&id, &ok, &maint, &us); err != nil {
 				return err
 			}
-			c := get(id)
-			switch {
-			case maint:
-				c.Maint++
-			case ok:
-				c.Good++
-				c.Hist.Add(time.Duration(us) * time.Microsecond)
-			default:
-				c.Bad++
-			}
+			get(id).addCheck(ok, maint, us)
 		case p.src == fromRaw:
 			var g, b, m int64
 			if err := rows.Scan(&id, &g, &b, &m); err != nil {

@@ -86,15 +86,7 @@ func (s *Store) rollHour(ctx context.Context, h time.Time) error {
 			c = &Counts{Hist: &Hist{}}
 			byMonitor[id] = c
 		}
-		switch {
-		case maint:
-			c.Maint++
-		case ok:
-			c.Good++
-			c.Hist.Add(time.Duration(us) * time.Microsecond)
-		default:
-			c.Bad++
-		}
+		c.addCheck(ok, maint, us)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {

@@ -89,16 +89,8 @@ func (s *Store) Series(ctx context.Context, ids []int64, from, to time.Time, ste
 				rows.Close()
 				return nil, err
 			}
-			bk := at(time.UnixMilli(ms).UTC())
-			switch {
-			case bk == nil:
-			case maint:
-				bk.Maint++
-			case ok:
-				bk.Good++
-				bk.Hist.Add(time.Duration(us) * time.Microsecond)
-			default:
-				bk.Bad++
+			if bk := at(time.UnixMilli(ms).UTC()); bk != nil {
+				bk.addCheck(ok, maint, us)
 			}
 		}
 		rows.Close()

@@ -155,12 +155,19 @@ func (s *Server) apiSetPaused(w http.ResponseWriter, r *http.Request, paused boo
 	return s.apiWriteMonitor(w, r, http.StatusOK, m)
 }
 
-func (s *Server) apiMonitorResults(w http.ResponseWriter, r *http.Request) error {
+// apiMonitorLimit reads the monitor a path names and the ?limit= of a
+// listing about it.
+func (s *Server) apiMonitorLimit(r *http.Request) (reliability.Monitor, int, error) {
 	limit, err := apiLimit(r.URL.Query(), 100, 1000)
 	if err != nil {
-		return err
+		return reliability.Monitor{}, 0, err
 	}
 	m, err := s.rel.Monitor(r.Context(), r.PathValue("name"))
+	return m, limit, err
+}
+
+func (s *Server) apiMonitorResults(w http.ResponseWriter, r *http.Request) error {
+	m, limit, err := s.apiMonitorLimit(r)
 	if err != nil {
 		return err
 	}
@@ -193,11 +200,7 @@ func (s *Server) apiMonitorResults(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) apiMonitorEvents(w http.ResponseWriter, r *http.Request) error {
-	limit, err := apiLimit(r.URL.Query(), 100, 1000)
-	if err != nil {
-		return err
-	}
-	m, err := s.rel.Monitor(r.Context(), r.PathValue("name"))
+	m, limit, err := s.apiMonitorLimit(r)
 	if err != nil {
 		return err
 	}
