@@ -129,6 +129,7 @@ func (a *app) serve(cmd *cobra.Command, _ []string) error {
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
 	var work sync.WaitGroup
+	srv.Reliability().BaseURL = base
 	engine := reliability.NewEngine(srv.Reliability(), reliability.EngineOptions{
 		Logger: log, BaseURL: base, Registerer: srv.Registerer(), Concurrency: c.CheckConcurrency, RawRetention: c.RawRetentionD,
 	})

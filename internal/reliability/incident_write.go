@@ -11,6 +11,7 @@ import (
 	"github.com/chief-hq/chief/internal/audit"
 	"github.com/chief-hq/chief/internal/catalog"
 	"github.com/chief-hq/chief/internal/db"
+	"github.com/chief-hq/chief/internal/notify"
 )
 
 // IncidentInput opens an incident by hand.
@@ -112,6 +113,9 @@ func (s *Store) OpenIncident(ctx context.Context, in IncidentInput) (Incident, e
 		if err := addUpdate(ctx, tx, id, now, actor, "investigating", body, in.Public); err != nil {
 			return err
 		}
+		if err := s.tellIncident(ctx, tx, notify.KindIncidentOpened, id, in.Title, in.Severity, main[0], body, now); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, "create", "incident", fmt.Sprint(id), map[string]audit.Change{
 			"title": {New: in.Title}, "severity": {New: in.Severity}, "entity": {New: main[0]}})
 	})
@@ -177,6 +181,13 @@ func (s *Store) UpdateIncident(ctx context.Context, id int64, in UpdateInput) (I
 			return fmt.Errorf("update incident: %w", err)
 		}
 		if err := addUpdate(ctx, tx, id, now, actor, in.Status, in.Body, in.Public); err != nil {
+			return err
+		}
+		kind := notify.KindIncidentUpdated
+		if in.Status == "resolved" && inc.ResolvedAt == nil {
+			kind = notify.KindIncidentResolved
+		}
+		if err := s.tellIncident(ctx, tx, kind, id, inc.Title, in.Severity, inc.Entity, in.Body, now); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, "update", "incident", fmt.Sprint(id), audit.Diff(
@@ -272,4 +283,17 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// tellIncident routes a message about a change people made to an incident
+// to the channels of the owning team, in the transaction of the change.
+func (s *Store) tellIncident(ctx context.Context, tx *db.Tx, kind notify.Kind, id int64, title, severity, entity, text string, at time.Time) error {
+	_, err := notify.Route(ctx, tx, notify.Message{
+		EventKey: fmt.Sprintf("incident:%d:%s:%d", id, kind, at.UnixNano()),
+		Kind:     kind, Severity: severity, Title: title, Text: text,
+		Entity: entity, Team: s.owner(ctx, entity),
+		URL: s.BaseURL + fmt.Sprintf("/incidents/%d", id), At: at,
+		Fields: map[string]string{"incident": fmt.Sprint(id)},
+	})
+	return err
 }

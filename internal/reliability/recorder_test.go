@@ -143,3 +143,25 @@ func TestMaintenanceResultsChangeNoState(t *testing.T) {
 		}
 	})
 }
+
+func TestIncidentsPeopleChangeAreTold(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		s := newTestStore(t, d, "checkout")
+		if _, err := notify.NewStore(d).Create(testCtx, notify.ChannelInput{Name: "payments", Type: "webhook",
+			Settings: notify.Settings{URL: "http://127.0.0.1:9/hook"}, Teams: []string{"group:default/payments"}}); err != nil {
+			t.Fatal(err)
+		}
+		inc, err := s.OpenIncident(testCtx, IncidentInput{Title: "Refunds stuck", Severity: "minor", Entity: "checkout", Message: "Looking."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.UpdateIncident(testCtx, inc.ID, UpdateInput{Status: "resolved", Body: "Queue drained."}); err != nil {
+			t.Fatal(err)
+		}
+		for _, kind := range []string{"incident_opened", "incident_resolved"} {
+			if n := count(t, d, `SELECT COUNT(*) FROM notify_outbox WHERE kind = $1`, kind); n != 1 {
+				t.Fatalf("got %d %s messages for the owning team's channel, want 1", n, kind)
+			}
+		}
+	})
+}

@@ -19,6 +19,8 @@ type Store struct {
 	// scheduler reloads them.
 	changed chan struct{}
 	now     func() time.Time
+	// BaseURL starts the links in messages about incidents.
+	BaseURL string
 	// maint is the running engine's maintenance cache, if any.
 	maint *maintenanceCache
 }
