@@ -83,7 +83,8 @@ func (s *Server) monitorView(w http.ResponseWriter, r *http.Request) error {
 		p.Headers = append(p.Headers, k+": "+v)
 	}
 	sort.Strings(p.Headers)
-	if m.Type == "heartbeat" && m.HeartbeatToken != "" {
+	// Whoever has the address can report the job alive: editors only, as in the API.
+	if m.Type == "heartbeat" && m.HeartbeatToken != "" && p.CanEdit {
 		p.HeartbeatURL = relRequestBase(r) + "/heartbeat/" + url.PathEscape(m.HeartbeatToken)
 	}
 	slos, err := s.rel.SLOs(ctx, m.EntityKey)

@@ -350,10 +350,14 @@ func TestHeartbeatMonitorPage(t *testing.T) {
 	if err != nil || m.HeartbeatToken == "" {
 		t.Fatalf("heartbeat monitor: %+v, %v; want one with a token", m, err)
 	}
-	page := f.get(t, auth.Viewer, "/monitors/nightly", http.StatusOK)
+	page := f.get(t, auth.Editor, "/monitors/nightly", http.StatusOK)
 	hb := "http://example.com/heartbeat/" + m.HeartbeatToken
 	relWantIn(t, "heartbeat page", page, "<pre><code>"+hb+"</code></pre>", "curl -fsS -m 10 --retry 3 "+hb)
 	relWantNotIn(t, "heartbeat page", page, "Response time per hour")
+	// The address is a secret that reports the job alive: viewers do not see it.
+	viewer := f.get(t, auth.Viewer, "/monitors/nightly", http.StatusOK)
+	relWantNotIn(t, "heartbeat page for a viewer", viewer, m.HeartbeatToken)
+	relWantIn(t, "heartbeat page for a viewer", viewer, "Editors see the address here")
 }
 
 func TestReliabilityOverview(t *testing.T) {
