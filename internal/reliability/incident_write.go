@@ -212,7 +212,7 @@ func (s *Store) Acknowledge(ctx context.Context, id int64) (Incident, error) {
 		if _, err := tx.ExecContext(ctx, `UPDATE incidents SET acknowledged_at = $1, managed = TRUE, updated_at = $1 WHERE id = $2`, unix(now), id); err != nil {
 			return err
 		}
-		if err := addUpdate(ctx, tx, id, now, actor, inc.Status, "Acknowledged by "+actor+".", false); err != nil {
+		if err := addUpdate(ctx, tx, id, now, actor, inc.Status, "Acknowledged by "+strings.TrimPrefix(actor, "user:")+".", false); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, "acknowledge", "incident", fmt.Sprint(id), nil)
