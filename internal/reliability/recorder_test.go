@@ -165,3 +165,10 @@ func TestIncidentsPeopleChangeAreTold(t *testing.T) {
 		}
 	})
 }
+
+func TestUptimeIsCutNotRounded(t *testing.T) {
+	w := windowOf(&Counts{Good: 86400, Bad: 1})
+	if w.Uptime == nil || *w.Uptime != 0.9999 {
+		t.Fatalf("got %v for one failure in 86,401 checks, want 0.9999 (never 1)", w.Uptime)
+	}
+}

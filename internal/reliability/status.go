@@ -29,7 +29,8 @@ func windowOf(c *Counts) WindowCounts {
 	}
 	w := WindowCounts{Good: c.Good, Bad: c.Bad, Maint: c.Maint}
 	if u, ok := c.Uptime(); ok {
-		u = math.Round(u*10000) / 10000
+		// Cut, not rounded: one failed check never reads as 100 %.
+		u = math.Floor(u*10000) / 10000
 		w.Uptime = &u
 	}
 	return w

@@ -214,10 +214,12 @@ func (s *Store) PublicStatus(ctx context.Context, now time.Time) (PublicStatus, 
 	if err != nil {
 		return ps, err
 	}
+	openEntities := map[int64][]string{}
 	for _, inc := range incs {
 		if !touches(inc.Entities, shown) {
 			continue
 		}
+		openEntities[inc.ID] = inc.Entities
 		full, err := s.Incident(ctx, inc.ID)
 		if err != nil {
 			return ps, err
@@ -249,6 +251,15 @@ func (s *Store) PublicStatus(ctx context.Context, now time.Time) (PublicStatus, 
 			ps.Maintenance = append(ps.Maintenance, PublicMaintenance{Title: w.Title, Starts: start, Ends: end, Active: true})
 		} else if next, ok := w.Next(now); ok && next.Before(now.AddDate(0, 0, 14)) {
 			ps.Maintenance = append(ps.Maintenance, PublicMaintenance{Title: w.Title, Starts: next, Ends: next.Add(w.Duration.D())})
+		}
+	}
+	// An open incident about a system that its monitors call operational
+	// (slow, wrong answers the checks do not see) degrades it.
+	for i := range ps.Systems {
+		for _, inc := range ps.Open {
+			if ps.Systems[i].State == "operational" && contains(openEntities[inc.ID], ps.Systems[i].Entity) {
+				ps.Systems[i].State = "degraded"
+			}
 		}
 	}
 	if len(ps.Open) > 0 && ps.State == "operational" {

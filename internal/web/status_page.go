@@ -136,7 +136,9 @@ func (s *Server) statusPage(w http.ResponseWriter, r *http.Request) error {
 	if v.Name != "" {
 		title = v.Name + " status"
 	}
-	w.Header().Set("Cache-Control", statusCache)
+	// The page itself is always fetched again: someone who just posted an
+	// update must see it. The JSON and badges may be kept briefly.
+	w.Header().Set("Cache-Control", "no-cache")
 	return s.renderStatus(w, r, http.StatusOK, "status", title, "", v)
 }
 
