@@ -106,6 +106,13 @@ func (e *Engine) periodic(ctx context.Context) {
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
 	lastPrune := time.Time{}
+	// Start-up belongs to the scheduler and the recorder, which read every
+	// monitor; the minute jobs wait a little so as not to read them too.
+	select {
+	case <-ctx.Done():
+		return
+	case <-time.After(10 * time.Second):
+	}
 	for {
 		now := time.Now()
 		if err := e.store.Rollup(ctx, now); err != nil && ctx.Err() == nil {
@@ -156,23 +163,32 @@ func (e *Engine) EvaluateSLOs(ctx context.Context, now time.Time) error {
 	return nil
 }
 
-// remind sends reminders about monitors still down.
+// remind sends reminders about monitors still down. It reads the states
+// first and loads only the monitors that are down.
 func (e *Engine) remind(ctx context.Context, now time.Time) error {
-	mons, err := e.store.Monitors(ctx)
-	if err != nil {
-		return err
-	}
 	states, err := e.store.states(ctx)
 	if err != nil {
 		return err
 	}
-	var downs []Monitor
+	var ids []int64
 	since := map[int64]time.Time{}
+	for id, st := range states {
+		if st.State == StateDown {
+			ids = append(ids, id)
+			since[id] = st.Since
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	mons, err := e.store.monitorsByID(ctx, ids)
+	if err != nil {
+		return err
+	}
+	var downs []Monitor
 	for _, m := range mons {
-		st := states[m.ID]
-		if st.State == StateDown && !m.Paused && !e.maint.active(now, m.EntityKey) {
+		if !m.Paused && !e.maint.active(now, m.EntityKey) {
 			downs = append(downs, m)
-			since[m.ID] = st.Since
 		}
 	}
 	return e.alerter.remind(ctx, downs, since, now)

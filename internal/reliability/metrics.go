@@ -42,16 +42,29 @@ func newMonitorMetrics(reg prometheus.Registerer) *monitorMetrics {
 	return m
 }
 
-func (mm *monitorMetrics) observe(m Monitor, r *Result, obs *probe.Observation) {
+// series are one monitor's metrics, looked up once when it is scheduled
+// rather than by label on every check.
+type series struct {
+	up       prometheus.Gauge
+	duration prometheus.Observer
+	certExp  prometheus.Gauge
+}
+
+func (mm *monitorMetrics) series(m Monitor) *series {
+	return &series{up: mm.up.WithLabelValues(m.Name, m.EntityKey), duration: mm.duration.WithLabelValues(m.Name),
+		certExp: mm.certExp.WithLabelValues(m.Name)}
+}
+
+func (mm *monitorMetrics) observe(ms *series, r *Result, obs *probe.Observation) {
 	v := 0.0
 	outcome := "bad"
 	if r.OK {
 		v, outcome = 1, "good"
 	}
-	mm.up.WithLabelValues(m.Name, m.EntityKey).Set(v)
-	mm.duration.WithLabelValues(m.Name).Observe(r.Phases.Total.Seconds())
+	ms.up.Set(v)
+	ms.duration.Observe(r.Phases.Total.Seconds())
 	if obs.Input.HasCertificate {
-		mm.certExp.WithLabelValues(m.Name).Set(obs.Input.CertificateExpiration.Seconds())
+		ms.certExp.Set(obs.Input.CertificateExpiration.Seconds())
 	}
 	mm.checks.WithLabelValues(outcome).Inc()
 	mm.delay.Observe(r.At.Sub(r.Planned).Seconds())

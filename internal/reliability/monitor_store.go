@@ -59,6 +59,24 @@ func (s *Store) Monitors(ctx context.Context) ([]Monitor, error) {
 	return s.queryMonitors(ctx, `SELECT `+monitorColumns+` FROM monitors ORDER BY name`)
 }
 
+// monitorsByID returns the monitors with the given ids.
+func (s *Store) monitorsByID(ctx context.Context, ids []int64) ([]Monitor, error) {
+	var out []Monitor
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		mons, err := s.queryMonitors(ctx, `SELECT `+monitorColumns+` FROM monitors WHERE id IN (`+placeholders(1, len(chunk))+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, mons...)
+	}
+	return out, nil
+}
+
 // MonitorsOf returns the monitors of one entity.
 func (s *Store) MonitorsOf(ctx context.Context, ref catalog.Ref) ([]Monitor, error) {
 	return s.queryMonitors(ctx, `SELECT `+monitorColumns+` FROM monitors WHERE entity_ref = $1 ORDER BY name`, ref.Key())

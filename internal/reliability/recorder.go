@@ -81,6 +81,7 @@ func (r *recorder) load(ctx context.Context) error {
 			}
 		}
 		st.mon = m
+		st.mon.conds = nil // the scheduler evaluates them; one parsed copy is enough
 		next[m.ID] = st
 	}
 	r.states = next

@@ -31,15 +31,27 @@ type scheduler struct {
 }
 
 type entry struct {
-	mon   Monitor
-	kind  probe.Kind
-	next  time.Time
-	index int
+	mon    Monitor
+	kind   probe.Kind
+	series *series
+	next   time.Time
+	index  int
 }
 
 func newScheduler(s *Store, log *slog.Logger, out chan<- Result, reload <-chan struct{}, concurrency int, m *monitorMetrics, mc *maintenanceCache) *scheduler {
 	return &scheduler{store: s, log: log, out: out, reload: reload, sem: make(chan struct{}, concurrency), metrics: m, maint: mc, entries: map[int64]*entry{}}
 }
+
+// slot is the grid checks start on. Monitors are spread over their
+// interval in steps of it rather than each at its own instant, so the
+// scheduler wakes ten times a second and starts a few checks each time:
+// waking an idle process for every single check costs more CPU than the
+// check (about 660 µs against 164 µs per fresh-connection request on two
+// cores; see docs/benchmarks.md).
+const slot = 100 * time.Millisecond
+
+// slotted moves t back onto the slot grid.
+func slotted(t time.Time) time.Time { return t.Truncate(slot) }
 
 // spread is where in its interval a monitor first runs; tests replace it.
 var spread = offset
@@ -57,11 +69,14 @@ func offset(id int64, interval time.Duration) time.Duration {
 
 // load brings the schedule in line with the stored monitors, keeping the
 // next run of monitors whose settings did not change.
-func (s *scheduler) load(ctx context.Context, now time.Time) error {
+func (s *scheduler) load(ctx context.Context) error {
 	mons, err := s.store.Monitors(ctx)
 	if err != nil {
 		return err
 	}
+	// Plan from when the monitors are in hand, not from before reading
+	// them: a slow read must not make the first checks late.
+	now := time.Now()
 	seen := make(map[int64]bool, len(mons))
 	for _, m := range mons {
 		if m.Paused {
@@ -80,7 +95,10 @@ func (s *scheduler) load(ctx context.Context, now time.Time) error {
 			heap.Remove(&s.queue, e.index)
 			delete(s.entries, m.ID)
 		}
-		e := &entry{mon: m, kind: kind, next: now.Add(spread(m.ID, m.Interval.D()))}
+		e := &entry{mon: m, kind: kind, next: slotted(now.Add(spread(m.ID, m.Interval.D())))}
+		if s.metrics != nil {
+			e.series = s.metrics.series(m)
+		}
 		s.entries[m.ID] = e
 		heap.Push(&s.queue, e)
 	}
@@ -99,7 +117,7 @@ func (s *scheduler) load(ctx context.Context, now time.Time) error {
 // run dispatches checks until ctx ends, then waits for those in flight.
 func (s *scheduler) run(ctx context.Context) {
 	defer s.wg.Wait()
-	if err := s.load(ctx, time.Now()); err != nil {
+	if err := s.load(ctx); err != nil {
 		s.log.Error("load monitors", "err", err)
 	}
 	timer := time.NewTimer(time.Hour)
@@ -114,18 +132,18 @@ func (s *scheduler) run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-s.reload:
-			if err := s.load(ctx, time.Now()); err != nil {
+			if err := s.load(ctx); err != nil {
 				s.log.Error("reload monitors", "err", err)
 			}
 		case <-timer.C:
 			now := time.Now()
 			for len(s.queue) > 0 && !s.queue[0].next.After(now) {
 				e := s.queue[0]
-				s.dispatch(ctx, e.mon, e.kind, e.next)
+				s.dispatch(ctx, e, e.next)
 				iv := e.mon.Interval.D()
 				e.next = e.next.Add(iv)
 				if !e.next.After(now) { // fell behind by a whole interval: skip, don't burst
-					e.next = now.Add(iv)
+					e.next = slotted(now.Add(iv))
 				}
 				heap.Fix(&s.queue, 0)
 			}
@@ -133,7 +151,8 @@ func (s *scheduler) run(ctx context.Context) {
 	}
 }
 
-func (s *scheduler) dispatch(ctx context.Context, m Monitor, kind probe.Kind, planned time.Time) {
+func (s *scheduler) dispatch(ctx context.Context, e *entry, planned time.Time) {
+	m, kind, ms := e.mon, e.kind, e.series
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -142,7 +161,7 @@ func (s *scheduler) dispatch(ctx context.Context, m Monitor, kind probe.Kind, pl
 		case <-ctx.Done():
 			return
 		}
-		r := s.check(ctx, m, kind, planned)
+		r := s.check(ctx, m, kind, ms, planned)
 		<-s.sem
 		if ctx.Err() != nil { // cut short by shutdown: not an observation of the target
 			return
@@ -155,7 +174,7 @@ func (s *scheduler) dispatch(ctx context.Context, m Monitor, kind probe.Kind, pl
 }
 
 // check runs one check of m and evaluates its conditions.
-func (s *scheduler) check(ctx context.Context, m Monitor, kind probe.Kind, planned time.Time) Result {
+func (s *scheduler) check(ctx context.Context, m Monitor, kind probe.Kind, ms *series, planned time.Time) Result {
 	start := time.Now()
 	env := probe.Env{Now: start, Interval: m.Interval.D()}
 	if m.Type == "heartbeat" {
@@ -171,8 +190,8 @@ func (s *scheduler) check(ctx context.Context, m Monitor, kind probe.Kind, plann
 	ok, verdicts := evaluate(m.conds, &obs)
 	r := Result{MonitorID: m.ID, Planned: planned, At: start, OK: ok, Phases: obs.Phases, Err: obs.Err, Verdicts: verdicts,
 		Maint: s.maint.active(start, m.EntityKey)}
-	if s.metrics != nil {
-		s.metrics.observe(m, &r, &obs)
+	if ms != nil {
+		s.metrics.observe(ms, &r, &obs)
 	}
 	return r
 }
