@@ -95,7 +95,10 @@ func (s *scheduler) load(ctx context.Context) error {
 			heap.Remove(&s.queue, e.index)
 			delete(s.entries, m.ID)
 		}
-		e := &entry{mon: m, kind: kind, next: slotted(now.Add(spread(m.ID, m.Interval.D())))}
+		// Spread over the interval less a second, so that every monitor is
+		// checked within one interval of start-up even after a slow load.
+		iv := m.Interval.D()
+		e := &entry{mon: m, kind: kind, next: slotted(now.Add(spread(m.ID, iv-min(iv/10, time.Second))))}
 		if s.metrics != nil {
 			e.series = s.metrics.series(m)
 		}
