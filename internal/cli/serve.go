@@ -145,6 +145,9 @@ func (a *app) serve(cmd *cobra.Command, _ []string) error {
 			if err := demo.LoadReliability(audit.WithActor(workCtx, audit.Actor{Name: "demo"}), d, base, time.Now()); err != nil {
 				log.Error("load demo monitors", "err", err)
 			}
+			// Making 90 days of history leaves garbage an idle demo would
+			// keep for a long time at GOGC 400: give it back now.
+			debug.FreeOSMemory()
 		}
 		engine.Run(workCtx)
 	}()
