@@ -163,34 +163,7 @@ func TestBrowserCatalogFlow(t *testing.T) {
 	}
 	defer func() { logMu.Lock(); logDone = true; logMu.Unlock() }()
 
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(browser),
-		chromedp.Headless,
-		chromedp.NoSandbox, // the tests run as root in CI containers
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("disable-default-apps", true),
-		chromedp.Flag("disable-breakpad", true),
-		chromedp.Flag("disable-client-side-phishing-detection", true),
-		chromedp.Flag("disable-domain-reliability", true),
-		chromedp.Flag("metrics-recording-only", true),
-		chromedp.Flag("disable-features", "Translate,MediaRouter,OptimizationHints"),
-		chromedp.Flag("password-store", "basic"),
-		chromedp.Flag("use-mock-keychain", true),
-		// Host names other than localhost do not resolve, so the browser
-		// cannot reach anything by name; loopbackGuard below also fails the
-		// test on any page request to a non-loopback address.
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"),
-		chromedp.Flag("force-color-profile", "srgb"),
-		chromedp.WindowSize(1280, 900),
-		chromedp.UserDataDir(t.TempDir()),
-	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, browserOptions(t, browser)...)
 	defer cancelAlloc() // waits for the browser process to exit
 
 	guard := &loopbackGuard{}
@@ -481,5 +454,39 @@ func TestBrowserCatalogFlow(t *testing.T) {
 
 	if v := guard.violations(); len(v) > 0 {
 		t.Errorf("browser requested non-loopback URLs: got %q, want none", v)
+	}
+}
+
+// browserOptions start Debian's chromium headless, quiet, and unable to
+// resolve any name but localhost: with loopbackGuard, a test fails on any
+// request that would leave the machine.
+func browserOptions(t *testing.T, browser string) []chromedp.ExecAllocatorOption {
+	return []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(browser),
+		chromedp.Headless,
+		chromedp.NoSandbox, // the tests run as root in CI containers
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("disable-breakpad", true),
+		chromedp.Flag("disable-client-side-phishing-detection", true),
+		chromedp.Flag("disable-domain-reliability", true),
+		chromedp.Flag("metrics-recording-only", true),
+		chromedp.Flag("disable-features", "Translate,MediaRouter,OptimizationHints"),
+		chromedp.Flag("password-store", "basic"),
+		chromedp.Flag("use-mock-keychain", true),
+		// Host names other than localhost do not resolve, so the browser
+		// cannot reach anything by name; loopbackGuard below also fails the
+		// test on any page request to a non-loopback address.
+		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"),
+		chromedp.Flag("force-color-profile", "srgb"),
+		chromedp.WindowSize(1280, 900),
+		chromedp.UserDataDir(t.TempDir()),
 	}
 }
