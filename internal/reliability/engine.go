@@ -2,11 +2,15 @@ package reliability
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/chief-hq/chief/internal/db"
 )
 
 // EngineOptions configure the background work of the reliability area.
@@ -22,6 +26,10 @@ type EngineOptions struct {
 	Registerer prometheus.Registerer
 	// OnFlush is told how many results each committed batch held.
 	OnFlush func(n int)
+	// Holder names this process in the engine's lease (PostgreSQL only);
+	// LeaseTTL is how long a lease lasts unrenewed (default 15 s).
+	Holder   string
+	LeaseTTL time.Duration
 }
 
 // Engine runs checks, records them, rolls them up, prunes them, evaluates
@@ -46,15 +54,82 @@ func NewEngine(s *Store, o EngineOptions) *Engine {
 	if o.RawRetention <= 0 {
 		o.RawRetention = RawRetention
 	}
+	if o.LeaseTTL <= 0 {
+		o.LeaseTTL = 15 * time.Second
+	}
+	if o.Holder == "" {
+		host, _ := os.Hostname()
+		o.Holder = fmt.Sprintf("%s/%d/%s", host, os.Getpid(), newToken()[:8])
+	}
 	e := &Engine{store: s, opts: o, alerter: &outboxAlerter{store: s, baseURL: o.BaseURL},
 		maint: &maintenanceCache{store: s}, metrics: newMonitorMetrics(o.Registerer)}
 	s.maint = e.maint
 	return e
 }
 
-// Run works until ctx ends. Checks in flight finish, then the recorder
-// writes what they found, so every result a check produced is kept.
+// engineLease is the lease that says which process runs the checks when
+// several share a PostgreSQL database.
+const engineLease = "reliability-engine"
+
+// Run works until ctx ends. On PostgreSQL, where several `chief serve`
+// processes may share the database, it works only while it holds the
+// engine's lease, renewing it every LeaseTTL/3 and giving it up on the way
+// out; the others wait to take over when it stops or dies. A SQLite
+// database belongs to one process, which simply works.
 func (e *Engine) Run(ctx context.Context) {
+	d := e.store.db
+	if d.Dialect != db.Postgres {
+		e.work(ctx)
+		return
+	}
+	ttl := e.opts.LeaseTTL
+	for {
+		held, err := d.TryLease(ctx, engineLease, e.opts.Holder, ttl)
+		if err != nil && ctx.Err() == nil {
+			e.opts.Logger.Error("take the engine lease", "err", err)
+		}
+		if held {
+			e.opts.Logger.Info("running checks", "holder", e.opts.Holder)
+			e.workWhileHeld(ctx, ttl)
+			if err := d.ReleaseLease(context.WithoutCancel(ctx), engineLease, e.opts.Holder); err != nil {
+				e.opts.Logger.Error("give up the engine lease", "err", err)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(ttl / 3):
+		}
+	}
+}
+
+// workWhileHeld works until ctx ends or the lease cannot be renewed.
+func (e *Engine) workWhileHeld(ctx context.Context, ttl time.Duration) {
+	wctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); e.work(wctx) }()
+	tick := time.NewTicker(ttl / 3)
+	defer tick.Stop()
+	for {
+		select {
+		case <-done:
+			stop()
+			return
+		case <-tick.C:
+			held, err := e.store.db.TryLease(wctx, engineLease, e.opts.Holder, ttl)
+			if !held || err != nil {
+				e.opts.Logger.Warn("lost the engine lease; stopping checks", "err", err)
+				stop()
+				<-done
+				return
+			}
+		}
+	}
+}
+
+// work runs checks until ctx ends. Checks in flight finish, then the
+// recorder writes what they found, so every result a check produced is kept.
+func (e *Engine) work(ctx context.Context) {
 	log := e.opts.Logger
 	if err := e.maint.reload(ctx); err != nil {
 		log.Error("load maintenance windows", "err", err)
