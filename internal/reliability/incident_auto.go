@@ -38,7 +38,8 @@ func (s *Store) monitorDown(ctx context.Context, tx *db.Tx, m Monitor, at time.T
 		}
 		return addUpdate(ctx, tx, id, at, author, "investigating", fmt.Sprintf("Monitor %s is down too: %s", m.Name, reason), false)
 	}
-	title := entityName(m.EntityKey) + " is down"
+	name := publicName(ctx, tx, m.EntityKey)
+	title := name + " is down"
 	err = tx.QueryRowContext(ctx, `INSERT INTO incidents (title, severity, status, entity_ref, auto, opened_at, created_by, updated_at)
 		VALUES ($1, $2, 'investigating', $3, TRUE, $4, $5, $4) RETURNING id`, title, m.Severity, m.EntityKey, unix(at), author).Scan(&id)
 	if err != nil {
@@ -47,7 +48,7 @@ func (s *Store) monitorDown(ctx context.Context, tx *db.Tx, m Monitor, at time.T
 	if _, err := tx.ExecContext(ctx, `INSERT INTO incident_entities (incident_id, entity_ref) VALUES ($1, $2)`, id, m.EntityKey); err != nil {
 		return err
 	}
-	if err := addUpdate(ctx, tx, id, at, author, "investigating", "We are investigating a problem with "+entityName(m.EntityKey)+".", true); err != nil {
+	if err := addUpdate(ctx, tx, id, at, author, "investigating", "We are investigating a problem with "+name+".", true); err != nil {
 		return err
 	}
 	return addUpdate(ctx, tx, id, at, author, "investigating", fmt.Sprintf("Monitor %s went down: %s", m.Name, reason), false)
@@ -73,7 +74,7 @@ func (s *Store) monitorUp(ctx context.Context, tx *db.Tx, m Monitor, at time.Tim
 	if _, err := tx.ExecContext(ctx, `UPDATE incidents SET status = 'resolved', resolved_at = $1, updated_at = $1 WHERE id = $2`, unix(at), id); err != nil {
 		return fmt.Errorf("resolve incident: %w", err)
 	}
-	return addUpdate(ctx, tx, id, at, author, "resolved", "Resolved: all checks of "+entityName(m.EntityKey)+" pass again.", true)
+	return addUpdate(ctx, tx, id, at, author, "resolved", "Resolved: all checks of "+publicName(ctx, tx, m.EntityKey)+" pass again.", true)
 }
 
 func addUpdate(ctx context.Context, tx *db.Tx, incident int64, at time.Time, author, status, body string, public bool) error {
@@ -92,4 +93,16 @@ func entityName(key string) string {
 		return key
 	}
 	return ref.Name
+}
+
+// publicName is what the public calls an entity: its name on the status
+// page when it is there, else its catalog name. Automatic incidents are
+// titled with it, since their first update is public.
+func publicName(ctx context.Context, tx *db.Tx, entityKey string) string {
+	var name string
+	err := tx.QueryRowContext(ctx, `SELECT display_name FROM status_page WHERE entity_ref = $1`, entityKey).Scan(&name)
+	if err != nil || name == "" {
+		return entityName(entityKey)
+	}
+	return name
 }

@@ -172,3 +172,19 @@ func TestUptimeIsCutNotRounded(t *testing.T) {
 		t.Fatalf("got %v for one failure in 86,401 checks, want 0.9999 (never 1)", w.Uptime)
 	}
 }
+
+func TestAutomaticIncidentsUseTheStatusPageName(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		s := newTestStore(t, d, "payment-gateway")
+		if err := s.SetStatusPage(testCtx, []StatusEntry{{Entity: "payment-gateway", DisplayName: "Payments"}}); err != nil {
+			t.Fatal(err)
+		}
+		m := mustMonitor(t, s, httpMonitor("payments-api", "payment-gateway"))
+		r := newTestRecorder(t, s)
+		feed(t, r, result(m, time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC), false, 0))
+		incs, _ := s.Incidents(testCtx, IncidentFilter{Open: true})
+		if len(incs) != 1 || incs[0].Title != "Payments is down" {
+			t.Fatalf("got %+v, want one incident titled with the status page's name", incs)
+		}
+	})
+}
