@@ -227,20 +227,6 @@ func (c *maintenanceCache) active(t time.Time, entityKey string) bool {
 	return false
 }
 
-// InMaintenance reports whether a window covers the entity now.
-func (s *Store) InMaintenance(ctx context.Context, entityKey string, at time.Time) (bool, error) {
-	ws, err := s.Maintenance(ctx)
-	if err != nil {
-		return false, err
-	}
-	for _, w := range ws {
-		if w.Covers(at, entityKey) {
-			return true, nil
-		}
-	}
-	return false, nil
-}
-
 func (s *Store) maintenanceChanged() {
 	if s.maint != nil {
 		_ = s.maint.reload(context.Background())
