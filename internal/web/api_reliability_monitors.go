@@ -284,10 +284,6 @@ func (s *Server) apiHeartbeat(r *http.Request, st reliability.MonitorStatus) rel
 	if st.Monitor.HeartbeatToken == "" || !apiCanEdit(r) {
 		return st
 	}
-	scheme := "http"
-	if secure(r) {
-		scheme = "https"
-	}
-	st.HeartbeatURL = scheme + "://" + r.Host + "/heartbeat/" + url.PathEscape(st.Monitor.HeartbeatToken)
+	st.HeartbeatURL = heartbeatURL(r, st.Monitor.HeartbeatToken)
 	return st
 }

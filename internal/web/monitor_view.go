@@ -85,7 +85,7 @@ func (s *Server) monitorView(w http.ResponseWriter, r *http.Request) error {
 	sort.Strings(p.Headers)
 	// Whoever has the address can report the job alive: editors only, as in the API.
 	if m.Type == "heartbeat" && m.HeartbeatToken != "" && p.CanEdit {
-		p.HeartbeatURL = relRequestBase(r) + "/heartbeat/" + url.PathEscape(m.HeartbeatToken)
+		p.HeartbeatURL = heartbeatURL(r, m.HeartbeatToken)
 	}
 	slos, err := s.rel.SLOs(ctx, m.EntityKey)
 	if err != nil {
@@ -202,12 +202,12 @@ func relReadResult(res reliability.RecentResult) relResult {
 	return out
 }
 
-// requestBase is the scheme and host the request came to, for links that
-// leave Chief, such as a heartbeat URL.
-func relRequestBase(r *http.Request) string {
+// heartbeatURL is where a heartbeat monitor's job calls in, on the scheme
+// and host the request came to.
+func heartbeatURL(r *http.Request, token string) string {
 	scheme := "http"
 	if secure(r) {
 		scheme = "https"
 	}
-	return scheme + "://" + r.Host
+	return scheme + "://" + r.Host + "/heartbeat/" + url.PathEscape(token)
 }
