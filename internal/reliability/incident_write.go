@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,15 +34,6 @@ type UpdateInput struct {
 	Severity string `json:"severity,omitempty"`
 	Body     string `json:"body"`
 	Public   bool   `json:"public"`
-}
-
-func validStatus(s string) bool {
-	for _, v := range Statuses {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // resolveRefs checks that every reference names a catalog entity and
@@ -148,7 +140,7 @@ func (s *Store) UpdateIncident(ctx context.Context, id int64, in UpdateInput) (I
 	if in.Status == "" {
 		in.Status = inc.Status
 	}
-	if !validStatus(in.Status) {
+	if !slices.Contains(Statuses, in.Status) {
 		return inc, apperr.Field("status", "%q is not one of %s", in.Status, strings.Join(Statuses, ", "))
 	}
 	if in.Severity != "" && SeverityRank(in.Severity) == 0 {
@@ -249,7 +241,7 @@ func (s *Store) SetDetails(ctx context.Context, id int64, in IncidentDetails) (I
 	if err != nil {
 		return inc, err
 	}
-	if !contains(keys, inc.Entity) {
+	if !slices.Contains(keys, inc.Entity) {
 		keys = append([]string{inc.Entity}, keys...)
 	}
 	if in.Postmortem.ActionItems == nil {
@@ -274,15 +266,6 @@ func (s *Store) SetDetails(ctx context.Context, id int64, in IncidentDetails) (I
 		return inc, err
 	}
 	return s.Incident(ctx, id)
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // tellIncident routes a message about a change people made to an incident

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -75,7 +76,7 @@ func (w MaintenanceWindow) Occurrence(t time.Time) (start, end time.Time, ok boo
 
 // Covers reports whether the window applies to the entity at t.
 func (w MaintenanceWindow) Covers(t time.Time, entityKey string) bool {
-	if len(w.Entities) > 0 && !contains(w.Entities, entityKey) {
+	if len(w.Entities) > 0 && !slices.Contains(w.Entities, entityKey) {
 		return false
 	}
 	_, _, ok := w.Occurrence(t)
@@ -143,7 +144,7 @@ func (s *Store) AddMaintenance(ctx context.Context, in MaintenanceInput) (Mainte
 	if in.Duration < 60 || in.Duration > 7*24*3600 {
 		return MaintenanceWindow{}, apperr.Field("duration_seconds", "%d is outside 60 s to 7 days", in.Duration)
 	}
-	if !contains(Recurrences, in.Recurrence) {
+	if !slices.Contains(Recurrences, in.Recurrence) {
 		return MaintenanceWindow{}, apperr.Field("recurrence", "%q is not one of daily, weekly, monthly (or empty for once)", in.Recurrence)
 	}
 	if in.Until != nil && in.Until.Before(in.StartsAt) {

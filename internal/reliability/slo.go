@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -125,7 +126,7 @@ func (s *Store) validateSLO(ctx context.Context, in *SLOInput) (entity string, m
 	if err != nil {
 		return "", nil, err
 	}
-	if !contains(SLOKinds, in.Kind) {
+	if !slices.Contains(SLOKinds, in.Kind) {
 		return "", nil, apperr.Field("kind", "%q is not availability or latency", in.Kind)
 	}
 	if !(in.Objective > 0 && in.Objective < 1) {
@@ -140,7 +141,7 @@ func (s *Store) validateSLO(ctx context.Context, in *SLOInput) (entity string, m
 	if in.Period == "" {
 		in.Period = "30d"
 	}
-	if !contains(SLOPeriods, in.Period) {
+	if !slices.Contains(SLOPeriods, in.Period) {
 		return "", nil, apperr.Field("period", "%q is not one of %s", in.Period, strings.Join(SLOPeriods, ", "))
 	}
 	if in.Monitor != "" {

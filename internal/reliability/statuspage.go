@@ -3,6 +3,7 @@ package reliability
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -257,7 +258,7 @@ func (s *Store) PublicStatus(ctx context.Context, now time.Time) (PublicStatus, 
 	// (slow, wrong answers the checks do not see) degrades it.
 	for i := range ps.Systems {
 		for _, inc := range ps.Open {
-			if ps.Systems[i].State == "operational" && contains(openEntities[inc.ID], ps.Systems[i].Entity) {
+			if ps.Systems[i].State == "operational" && slices.Contains(openEntities[inc.ID], ps.Systems[i].Entity) {
 				ps.Systems[i].State = "degraded"
 			}
 		}
