@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"reflect"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -82,15 +84,22 @@ type lineError struct {
 
 func (e lineError) Error() string { return fmt.Sprintf("line %d: %s", e.line, e.msg) }
 
-// monitorKeys are the keys a monitor may have in a file.
-var monitorKeys = func() map[string]bool {
-	keys := map[string]bool{}
-	for _, k := range []string{"name", "entity", "interval", "conditions", "failure_threshold", "success_threshold", "severity", "paused",
-		"type", "target", "timeout", "method", "headers", "body", "ignore_redirect", "insecure", "max_body", "dns_record_type", "dns_server"} {
-		keys[k] = true
+// monitorKeys are the keys a monitor may have in a file: the yaml names
+// of MonitorInput's fields, those of the inlined probe settings included.
+var monitorKeys = yamlKeys(reflect.TypeFor[MonitorInput](), map[string]bool{})
+
+func yamlKeys(t reflect.Type, keys map[string]bool) map[string]bool {
+	for f := range t.Fields() {
+		name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		switch {
+		case strings.Contains(opts, "inline"):
+			yamlKeys(f.Type, keys)
+		case name != "" && name != "-":
+			keys[name] = true
+		}
 	}
 	return keys
-}()
+}
 
 // knownKeys rejects misspelt keys, which YAML decoding would drop silently.
 func knownKeys(n *yaml.Node) error {
