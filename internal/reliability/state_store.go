@@ -17,17 +17,39 @@ type StoredState struct {
 
 // states returns the settled state of every monitor.
 func (s *Store) states(ctx context.Context) (map[int64]StoredState, error) {
-	rows, err := s.db.Query(ctx, `SELECT monitor_id, state, since, COALESCE(last_beat_at, 0) FROM monitor_state`)
+	out := map[int64]StoredState{}
+	return out, s.readStates(ctx, out, `SELECT monitor_id, state, since, COALESCE(last_beat_at, 0) FROM monitor_state`)
+}
+
+// statesOf returns the settled state of the given monitors only, so that
+// a page about a few monitors does not read every monitor's state.
+func (s *Store) statesOf(ctx context.Context, ids []int64) (map[int64]StoredState, error) {
+	out := make(map[int64]StoredState, len(ids))
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		q := `SELECT monitor_id, state, since, COALESCE(last_beat_at, 0) FROM monitor_state WHERE monitor_id IN (` + placeholders(1, len(chunk)) + `)`
+		if err := s.readStates(ctx, out, q, args...); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) readStates(ctx context.Context, out map[int64]StoredState, q string, args ...any) error {
+	rows, err := s.db.Read().QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("monitor states: %w", err)
+		return fmt.Errorf("monitor states: %w", err)
 	}
 	defer rows.Close()
-	out := map[int64]StoredState{}
 	for rows.Next() {
 		var id, since, beat int64
 		var st StoredState
 		if err := rows.Scan(&id, &st.State, &since, &beat); err != nil {
-			return nil, err
+			return err
 		}
 		st.Since = fromUnix(since)
 		if beat != 0 {
@@ -35,7 +57,7 @@ func (s *Store) states(ctx context.Context) (map[int64]StoredState, error) {
 		}
 		out[id] = st
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 // lastBeat is when the monitor's heartbeat last arrived (zero: never).

@@ -60,7 +60,7 @@ func (s *Store) Statuses(ctx context.Context, mons []Monitor, now time.Time) ([]
 	for i, m := range mons {
 		ids[i] = m.ID
 	}
-	states, err := s.states(ctx)
+	states, err := s.statesOf(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
