@@ -176,7 +176,9 @@ func (s *Store) DailyUptime(ctx context.Context, ids []int64, days int, now time
 
 // PublicStatus gathers the public status page.
 func (s *Store) PublicStatus(ctx context.Context, now time.Time) (PublicStatus, error) {
-	ps := PublicStatus{State: "operational", UpdatedAt: now.UTC().Truncate(time.Second)}
+	// Empty lists, not null, in the JSON anyone may read.
+	ps := PublicStatus{State: "operational", UpdatedAt: now.UTC().Truncate(time.Second),
+		Systems: []PublicSystem{}, Open: []PublicIncident{}, Maintenance: []PublicMaintenance{}, Past: []PublicIncident{}}
 	entries, err := s.StatusPageEntries(ctx)
 	if err != nil {
 		return ps, err

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/chief-hq/chief/internal/apperr"
@@ -23,7 +24,7 @@ func (s *Server) apiPublic(h handlerFunc) http.Handler {
 // apiPublicStatusGet answers what the public status page shows, as
 // /status.json does. Other sites may read it from their own pages.
 func (s *Server) apiPublicStatusGet(w http.ResponseWriter, r *http.Request) error {
-	ps, err := s.publicStatus(r.Context())
+	ps, err := s.rel.PublicStatus(r.Context(), time.Now())
 	if err != nil {
 		return err
 	}

@@ -66,32 +66,10 @@ func (s *Server) companyName(ctx context.Context) (string, error) {
 	return p.Items[0].Entity.DisplayName(), nil
 }
 
-// publicStatus gathers the status page with empty lists rather than
-// nulls, for readers of the JSON.
-func (s *Server) publicStatus(ctx context.Context) (reliability.PublicStatus, error) {
-	ps, err := s.rel.PublicStatus(ctx, time.Now())
-	if err != nil {
-		return ps, err
-	}
-	if ps.Systems == nil {
-		ps.Systems = []reliability.PublicSystem{}
-	}
-	if ps.Open == nil {
-		ps.Open = []reliability.PublicIncident{}
-	}
-	if ps.Past == nil {
-		ps.Past = []reliability.PublicIncident{}
-	}
-	if ps.Maintenance == nil {
-		ps.Maintenance = []reliability.PublicMaintenance{}
-	}
-	return ps, nil
-}
-
 // statusPage is the public status page: no sign-in, its own layout.
 func (s *Server) statusPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	ps, err := s.publicStatus(ctx)
+	ps, err := s.rel.PublicStatus(ctx, time.Now())
 	if err != nil {
 		return err
 	}
@@ -157,7 +135,7 @@ func statusIncidentOf(inc reliability.PublicIncident, now time.Time) statusIncid
 // statusJSON is the status page for machines. Anyone may read it, from
 // any site: it says nothing the page does not.
 func (s *Server) statusJSON(w http.ResponseWriter, r *http.Request) error {
-	ps, err := s.publicStatus(r.Context())
+	ps, err := s.rel.PublicStatus(r.Context(), time.Now())
 	if err != nil {
 		s.writeAPIError(w, r, err)
 		return nil
