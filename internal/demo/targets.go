@@ -111,7 +111,7 @@ func Targets(started time.Time) http.Handler {
 		w.Header().Set("Content-Type", "text/plain")
 		fmt.Fprintf(w, "%d alerts received\n", received.Load())
 	})
-	return http.StripPrefix("", mux)
+	return mux
 }
 
 // path of a demo service's health target.
