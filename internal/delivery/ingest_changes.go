@@ -1,0 +1,133 @@
+package delivery
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/chief-hq/chief/internal/audit"
+)
+
+// changes inserts commits not stored yet; a commit already stored is left
+// as it is. One audit entry per component says how many arrived.
+func (in *ingest) changes(ctx context.Context, list []ChangeInput, keysOf func(field, component, repository string) ([]string, error)) error {
+	if len(list) == 0 {
+		return nil
+	}
+	insert, err := in.tx.PrepareContext(ctx, `INSERT INTO delivery_changes
+		(component_ref, sha, parents, title, author, author_email, bot, authored_at, committed_at, started_at, source)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (component_ref, sha) DO NOTHING`)
+	if err != nil {
+		return fmt.Errorf("prepare change insert: %w", err)
+	}
+	defer insert.Close()
+	prStart, err := in.tx.PrepareContext(ctx, `SELECT opened_at, first_commit_at FROM delivery_pull_requests WHERE component_ref = $1 AND merge_sha = $2`)
+	if err != nil {
+		return fmt.Errorf("prepare pull request lookup: %w", err)
+	}
+	defer prStart.Close()
+	added := map[string]int{}
+	for i := range list {
+		c := &list[i]
+		keys, err := keysOf(fmt.Sprintf("changes[%d].component", i), c.Component, c.Repository)
+		if err != nil {
+			return err
+		}
+		for _, k := range keys {
+			start := c.AuthoredAt.Unix()
+			var opened int64
+			var first sql.NullInt64
+			switch err := prStart.QueryRowContext(ctx, k, c.SHA).Scan(&opened, &first); {
+			case err == nil:
+				start = earliest(start, opened, first)
+			case !errors.Is(err, sql.ErrNoRows):
+				return fmt.Errorf("look up pull request of %s: %w", c.SHA, err)
+			}
+			r, err := insert.ExecContext(ctx, k, c.SHA, strings.Join(c.Parents, " "), clip(c.Title, 300), clip(c.Author, 200), clip(c.AuthorEmail, 200),
+				c.Bot, c.AuthoredAt.Unix(), c.CommittedAt.Unix(), start, c.Source)
+			if err != nil {
+				return fmt.Errorf("store change %s: %w", c.SHA, err)
+			}
+			if n, _ := r.RowsAffected(); n > 0 {
+				added[k]++
+				in.res.Changes++
+				in.heads[k] = append(in.heads[k], c.SHA)
+			}
+		}
+	}
+	for k, n := range added {
+		if err := in.audit.Add(ctx, "delivery.changes", "component", k, map[string]audit.Change{"changes": {New: n}}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// earliest returns the earliest of a start time and a pull request's
+// opening and first commit.
+func earliest(start, opened int64, first sql.NullInt64) int64 {
+	start = min(start, opened)
+	if first.Valid {
+		start = min(start, first.Int64)
+	}
+	return start
+}
+
+// wakeWaiting finds successful deployments that shipped nothing because
+// their commit had not arrived, and whose commit just did.
+func (in *ingest) wakeWaiting(ctx context.Context) error {
+	for k, shas := range in.heads {
+		for start := 0; start < len(shas); start += 400 {
+			chunk := shas[start:min(start+400, len(shas))]
+			args := []any{k}
+			for _, s := range chunk {
+				args = append(args, s)
+			}
+			rows, err := in.tx.QueryContext(ctx, `SELECT environment, MIN(finished_at) FROM delivery_deployments
+				WHERE component_ref = $1 AND change_count = 0 AND result = 'success' AND NOT explicit
+				AND sha IN (`+placeholders(2, len(chunk))+`) GROUP BY environment`, args...)
+			if err != nil {
+				return fmt.Errorf("find waiting deployments: %w", err)
+			}
+			for rows.Next() {
+				var env string
+				var at int64
+				if err := rows.Scan(&env, &at); err != nil {
+					rows.Close()
+					return err
+				}
+				in.touch(line{k, env}, at)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func placeholders(from, n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "$%d", from+i)
+	}
+	return b.String()
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8Start(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
