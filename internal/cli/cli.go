@@ -41,7 +41,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	root.PersistentFlags().String("log-level", "info", "debug, info, warn or error (env CHIEF_LOG_LEVEL)")
 	root.PersistentFlags().String("log-format", "text", "text or json (env CHIEF_LOG_FORMAT)")
 	root.AddCommand(a.serveCmd(), a.migrateCmd(), a.userCmd(), a.tokenCmd(), a.importCmd(), a.exportCmd(), a.backupCmd(), a.versionCmd(),
-		a.checkCmd(), a.monitorsCmd(), a.incidentsCmd())
+		a.checkCmd(), a.monitorsCmd(), a.incidentsCmd(), a.deployCmd(), a.doraCmd())
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)

@@ -55,7 +55,7 @@ entities are reported with file and line and skipped.`,
 	}
 	backstage.Flags().Bool("strict", false, "exit with an error when any entity or file was skipped")
 	addDatabaseFlags(backstage.Flags())
-	cmd.AddCommand(backstage, a.importMonitorsCmd(), a.importGatusCmd())
+	cmd.AddCommand(backstage, a.importMonitorsCmd(), a.importGatusCmd(), a.importGitCmd())
 	return cmd
 }
 
@@ -123,6 +123,6 @@ empty catalog gives the same entities back.`,
 	}
 	backstage.Flags().String("out", "catalog-export", "folder to write the files to")
 	addDatabaseFlags(backstage.Flags())
-	cmd.AddCommand(backstage, a.importMonitorsCmd(), a.importGatusCmd())
+	cmd.AddCommand(backstage)
 	return cmd
 }

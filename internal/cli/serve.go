@@ -83,6 +83,7 @@ func (a *app) serve(cmd *cobra.Command, _ []string) error {
 		ln.Close()
 		return err
 	}
+	defer srv.Close()
 	if isDemo {
 		login, err := demo.Load(audit.WithActor(ctx, audit.Actor{Name: "demo"}), d)
 		if err != nil {
@@ -152,6 +153,11 @@ func (a *app) serve(cmd *cobra.Command, _ []string) error {
 		engine.Run(workCtx)
 	}()
 	go func() { defer work.Done(); deliverer.Run(workCtx) }()
+	work.Add(1)
+	go func() {
+		defer work.Done()
+		srv.Delivery().RunIncidentSync(workCtx, srv.Reliability(), time.Minute, log)
+	}()
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()

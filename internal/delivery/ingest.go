@@ -67,83 +67,114 @@ func (in *ingest) dirty(component string, at int64) {
 // rollups). It returns invalid, naming the field ("deployments[0].sha"),
 // for bad input, and stores nothing then.
 func (s *Store) Ingest(ctx context.Context, b Batch) (IngestResult, error) {
-	if err := validateBatch(&b); err != nil {
-		return IngestResult{}, err
-	}
-	ix, err := s.components(ctx)
+	p, err := s.prepare(ctx, b)
 	if err != nil {
 		return IngestResult{}, err
 	}
 	var res IngestResult
 	err = s.db.Write(ctx, func(tx *db.Tx) error {
-		in := &ingest{tx: tx, s: s, audit: audit.NewWriter(ctx, tx), from: map[line]int64{}, heads: map[string][]string{}, days: map[string]map[int64]bool{}}
-		unmatched := map[string]bool{}
-		keysOf := func(field, component, repository string) ([]string, error) {
-			keys, err := ix.resolve(field, component, repository)
-			if err == nil && len(keys) == 0 {
-				unmatched[repository] = true
-			}
-			return keys, err
-		}
-		if err := in.changes(ctx, b.Changes, keysOf); err != nil {
-			return err
-		}
-		for i := range b.PullRequests {
-			p := &b.PullRequests[i]
-			keys, err := keysOf(fmt.Sprintf("pull_requests[%d].component", i), p.Component, p.Repository)
-			if err != nil {
-				return err
-			}
-			for _, k := range keys {
-				if err := in.pullRequest(ctx, k, p); err != nil {
-					return err
-				}
-			}
-		}
-		for i := range b.Deployments {
-			d := &b.Deployments[i]
-			keys, err := keysOf(fmt.Sprintf("deployments[%d].component", i), d.Component, d.Repository)
-			if err != nil {
-				return err
-			}
-			for _, k := range keys {
-				if err := in.deployment(ctx, k, d, fmt.Sprintf("deployments[%d]", i)); err != nil {
-					return err
-				}
-			}
-		}
-		for i := range b.Failures {
-			f := &b.Failures[i]
-			keys, err := keysOf(fmt.Sprintf("failures[%d].component", i), f.Component, f.Repository)
-			if err != nil {
-				return err
-			}
-			for _, k := range keys {
-				if err := in.failure(ctx, k, f); err != nil {
-					return err
-				}
-			}
-		}
-		if err := in.wakeWaiting(ctx); err != nil {
-			return err
-		}
-		if err := in.derive(ctx); err != nil {
-			return err
-		}
-		if err := in.rollups(ctx); err != nil {
-			return err
-		}
-		if err := in.audit.Flush(ctx); err != nil {
-			return err
-		}
-		res = in.res
-		for r := range unmatched {
-			res.Unmatched = append(res.Unmatched, r)
-		}
-		sort.Strings(res.Unmatched)
-		return nil
+		res, err = s.store(ctx, tx, p)
+		return err
 	})
 	return res, err
+}
+
+// prepared is a validated batch with the components each record is for.
+type prepared struct {
+	b                                 Batch
+	changes, pulls, deploys, failures [][]string
+	unmatched                         []string
+}
+
+// prepare validates a batch and finds its components, outside any
+// transaction.
+func (s *Store) prepare(ctx context.Context, b Batch) (*prepared, error) {
+	if err := validateBatch(&b); err != nil {
+		return nil, err
+	}
+	ix, err := s.components(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := &prepared{b: b}
+	unmatched := map[string]bool{}
+	resolve := func(list string, i int, component, repository string) ([]string, error) {
+		keys, err := ix.resolve(fmt.Sprintf("%s[%d].component", list, i), component, repository)
+		if err == nil && len(keys) == 0 {
+			unmatched[repository] = true
+		}
+		return keys, err
+	}
+	for i, c := range b.Changes {
+		keys, err := resolve("changes", i, c.Component, c.Repository)
+		if err != nil {
+			return nil, err
+		}
+		p.changes = append(p.changes, keys)
+	}
+	for i, r := range b.PullRequests {
+		keys, err := resolve("pull_requests", i, r.Component, r.Repository)
+		if err != nil {
+			return nil, err
+		}
+		p.pulls = append(p.pulls, keys)
+	}
+	for i, d := range b.Deployments {
+		keys, err := resolve("deployments", i, d.Component, d.Repository)
+		if err != nil {
+			return nil, err
+		}
+		p.deploys = append(p.deploys, keys)
+	}
+	for i, f := range b.Failures {
+		keys, err := resolve("failures", i, f.Component, f.Repository)
+		if err != nil {
+			return nil, err
+		}
+		p.failures = append(p.failures, keys)
+	}
+	for r := range unmatched {
+		p.unmatched = append(p.unmatched, r)
+	}
+	sort.Strings(p.unmatched)
+	return p, nil
+}
+
+// store writes a prepared batch in tx.
+func (s *Store) store(ctx context.Context, tx *db.Tx, p *prepared) (IngestResult, error) {
+	in := &ingest{tx: tx, s: s, audit: audit.NewWriter(ctx, tx), from: map[line]int64{}, heads: map[string][]string{}, days: map[string]map[int64]bool{}}
+	b := &p.b
+	if err := in.changes(ctx, b.Changes, p.changes); err != nil {
+		return IngestResult{}, err
+	}
+	for i := range b.PullRequests {
+		for _, k := range p.pulls[i] {
+			if err := in.pullRequest(ctx, k, &b.PullRequests[i]); err != nil {
+				return IngestResult{}, err
+			}
+		}
+	}
+	for i := range b.Deployments {
+		for _, k := range p.deploys[i] {
+			if err := in.deployment(ctx, k, &b.Deployments[i], fmt.Sprintf("deployments[%d]", i)); err != nil {
+				return IngestResult{}, err
+			}
+		}
+	}
+	for i := range b.Failures {
+		for _, k := range p.failures[i] {
+			if err := in.failure(ctx, k, &b.Failures[i]); err != nil {
+				return IngestResult{}, err
+			}
+		}
+	}
+	for _, step := range []func(context.Context) error{in.wakeWaiting, in.derive, in.rollups, in.audit.Flush} {
+		if err := step(ctx); err != nil {
+			return IngestResult{}, err
+		}
+	}
+	in.res.Unmatched = p.unmatched
+	return in.res, nil
 }
 
 // validateBatch validates every record, naming the field by its place in

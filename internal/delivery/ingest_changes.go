@@ -12,7 +12,7 @@ import (
 
 // changes inserts commits not stored yet; a commit already stored is left
 // as it is. One audit entry per component says how many arrived.
-func (in *ingest) changes(ctx context.Context, list []ChangeInput, keysOf func(field, component, repository string) ([]string, error)) error {
+func (in *ingest) changes(ctx context.Context, list []ChangeInput, keys [][]string) error {
 	if len(list) == 0 {
 		return nil
 	}
@@ -31,11 +31,7 @@ func (in *ingest) changes(ctx context.Context, list []ChangeInput, keysOf func(f
 	added := map[string]int{}
 	for i := range list {
 		c := &list[i]
-		keys, err := keysOf(fmt.Sprintf("changes[%d].component", i), c.Component, c.Repository)
-		if err != nil {
-			return err
-		}
-		for _, k := range keys {
+		for _, k := range keys[i] {
 			start := c.AuthoredAt.Unix()
 			var opened int64
 			var first sql.NullInt64

@@ -92,6 +92,7 @@ func startServer(t testing.TB, dbArgs []string, extra ...string) *server {
 	for time.Now().Before(deadline) {
 		select {
 		case err := <-done:
+			done <- err // for the cleanup, which waits for the exit
 			t.Fatalf("server exited early: %v\nstdout: %s\nstderr: %s", err, s.stdout, s.stderr)
 		default:
 		}

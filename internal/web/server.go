@@ -13,6 +13,7 @@ import (
 	"github.com/chief-hq/chief/internal/auth"
 	"github.com/chief-hq/chief/internal/catalog"
 	"github.com/chief-hq/chief/internal/db"
+	"github.com/chief-hq/chief/internal/delivery"
 	"github.com/chief-hq/chief/internal/notify"
 	"github.com/chief-hq/chief/internal/reliability"
 	"github.com/prometheus/client_golang/prometheus"
@@ -26,12 +27,16 @@ type Server struct {
 	audit   *audit.Store
 	rel     *reliability.Store
 	notify  *notify.Store
-	log     *slog.Logger
-	limiter *auth.LoginLimiter
-	views   *views
-	metrics *metrics
-	version string
-	demo    http.Handler
+	// delivery keeps deployments and computes the DORA keys; ingester
+	// writes webhook deliveries, many per transaction.
+	delivery *delivery.Store
+	ingester *delivery.Ingester
+	log      *slog.Logger
+	limiter  *auth.LoginLimiter
+	views    *views
+	metrics  *metrics
+	version  string
+	demo     http.Handler
 	// slots admits page and API requests a few at a time; see admit.
 	slots chan struct{}
 
@@ -57,13 +62,14 @@ func New(o Options) (*Server, error) {
 	}
 	cat := catalog.NewStore(o.DB)
 	s := &Server{
-		db:      o.DB,
-		catalog: cat,
-		rel:     reliability.NewStore(o.DB, cat),
-		notify:  notify.NewStore(o.DB),
-		auth:    auth.NewStore(o.DB),
-		audit:   audit.NewStore(o.DB),
-		log:     o.Logger,
+		db:       o.DB,
+		catalog:  cat,
+		rel:      reliability.NewStore(o.DB, cat),
+		notify:   notify.NewStore(o.DB),
+		delivery: delivery.NewStore(o.DB, cat),
+		auth:     auth.NewStore(o.DB),
+		audit:    audit.NewStore(o.DB),
+		log:      o.Logger,
 		// Five wrong passwords per account, fifty per address, per 15 minutes.
 		limiter: auth.NewLoginLimiter(15*60*1e9, 5, 50),
 		views:   v,
@@ -72,8 +78,17 @@ func New(o Options) (*Server, error) {
 		slots:   make(chan struct{}, 2*runtime.GOMAXPROCS(0)),
 	}
 	s.metrics = newMetrics(o.DB)
+	s.ingester = delivery.NewIngester(s.delivery)
 	return s, nil
 }
+
+// Close stops the server's background writers; call it after the HTTP
+// server has stopped taking requests.
+func (s *Server) Close() { s.ingester.Close() }
+
+// Delivery is the server's delivery store, for the background job that
+// copies incidents into delivery failures.
+func (s *Server) Delivery() *delivery.Store { return s.delivery }
 
 // Handler returns the whole HTTP surface with its middleware.
 func (s *Server) Handler() http.Handler {

@@ -1,0 +1,179 @@
+package delivery
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/chief-hq/chief/internal/apperr"
+	"github.com/chief-hq/chief/internal/db"
+)
+
+// Ingester stores webhook deliveries through one goroutine that writes
+// many of them per transaction, each in its own savepoint. A delivery is
+// acknowledged only after the transaction holding it committed, so what
+// was acknowledged is on disk, without one disk flush per delivery.
+type Ingester struct {
+	s    *Store
+	reqs chan *pending
+	stop chan struct{}
+	wg   sync.WaitGroup
+}
+
+// Delivery is one webhook delivery to count and, when it carries records,
+// to store.
+type Delivery struct {
+	SourceID int64
+	// ID is the provider's delivery id; a delivery seen before is a replay
+	// and stores nothing. Empty when the provider sends none.
+	ID      string
+	Batch   Batch
+	Outcome Outcome
+	// Error is what was wrong with a rejected delivery.
+	Error string
+}
+
+// DeliveryResult is what storing a delivery did.
+type DeliveryResult struct {
+	IngestResult
+	Replay bool `json:"replay,omitempty"`
+}
+
+type pending struct {
+	ctx  context.Context
+	d    Delivery
+	p    *prepared
+	res  DeliveryResult
+	err  error
+	done chan struct{}
+}
+
+// maxGroup bounds the deliveries written in one transaction.
+const maxGroup = 128
+
+// NewIngester starts an ingester; Close stops it.
+func NewIngester(s *Store) *Ingester {
+	g := &Ingester{s: s, reqs: make(chan *pending), stop: make(chan struct{})}
+	g.wg.Add(1)
+	go g.run()
+	return g
+}
+
+// Close stops the ingester after the group being written.
+func (g *Ingester) Close() {
+	close(g.stop)
+	g.wg.Wait()
+}
+
+// Submit validates a delivery, waits until it is stored and counted, and
+// returns what was stored. Invalid records come back as invalid without
+// waiting for the writer, and are counted as rejected.
+func (g *Ingester) Submit(ctx context.Context, d Delivery) (DeliveryResult, error) {
+	req := &pending{ctx: context.WithoutCancel(ctx), d: d, done: make(chan struct{})}
+	if d.Outcome == Received {
+		p, err := g.s.prepare(ctx, d.Batch)
+		if err != nil {
+			if apperr.Is(err, apperr.Invalid) || apperr.Is(err, apperr.NotFound) {
+				_, _ = g.Submit(ctx, Delivery{SourceID: d.SourceID, Outcome: Rejected, Error: err.Error()})
+			}
+			return DeliveryResult{}, err
+		}
+		req.p = p
+	}
+	select {
+	case g.reqs <- req:
+	case <-g.stop:
+		return DeliveryResult{}, errors.New("delivery ingester stopped")
+	case <-ctx.Done():
+		return DeliveryResult{}, ctx.Err()
+	}
+	<-req.done
+	return req.res, req.err
+}
+
+func (g *Ingester) run() {
+	defer g.wg.Done()
+	for {
+		var group []*pending
+		select {
+		case r := <-g.reqs:
+			group = append(group, r)
+		case <-g.stop:
+			return
+		}
+	more:
+		for len(group) < maxGroup {
+			select {
+			case r := <-g.reqs:
+				group = append(group, r)
+			default:
+				break more
+			}
+		}
+		err := g.s.db.Write(context.Background(), func(tx *db.Tx) error {
+			for i, r := range group {
+				if err := g.write(tx, i, r); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		for _, r := range group {
+			if err != nil && r.err == nil {
+				r.err, r.res = err, DeliveryResult{}
+			}
+			close(r.done)
+		}
+	}
+}
+
+// write stores one delivery of a group inside its own savepoint, so that
+// a delivery refused by the database leaves the others.
+func (g *Ingester) write(tx *db.Tx, i int, r *pending) error {
+	ctx := r.ctx
+	sp := fmt.Sprintf("delivery_%d", i)
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
+		return err
+	}
+	now := g.s.now().Unix()
+	outcome := r.d.Outcome
+	err := func() error {
+		if outcome != Received {
+			return nil
+		}
+		if r.d.ID != "" {
+			res, err := tx.ExecContext(ctx, `INSERT INTO delivery_receipts (source_id, delivery_id, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+				r.d.SourceID, r.d.ID, now)
+			if err != nil {
+				return fmt.Errorf("record delivery: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				r.res.Replay, outcome = true, Ignored
+				return nil
+			}
+		}
+		res, err := g.s.store(ctx, tx, r.p)
+		r.res.IngestResult = res
+		if err == nil && !res.Stored() {
+			outcome = Ignored
+		}
+		return err
+	}()
+	if err != nil {
+		r.err = err
+		if _, rbErr := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+sp); rbErr != nil {
+			return rbErr
+		}
+		outcome = Rejected
+	}
+	msg := r.d.Error
+	if r.err != nil {
+		msg = r.err.Error()
+	}
+	if err := countDelivery(ctx, tx, r.d.SourceID, outcome, now, msg); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, "RELEASE SAVEPOINT "+sp)
+	return err
+}
