@@ -153,6 +153,18 @@ func (a *app) serve(cmd *cobra.Command, _ []string) error {
 		engine.Run(workCtx)
 	}()
 	go func() { defer work.Done(); deliverer.Run(workCtx) }()
+	if isDemo {
+		// A year of deployments, commits and failures for the Delivery
+		// page, written beside the monitors' history.
+		work.Add(1)
+		go func() {
+			defer work.Done()
+			if err := demo.LoadDelivery(audit.WithActor(workCtx, audit.Actor{Name: "demo"}), d, time.Now()); err != nil && workCtx.Err() == nil {
+				log.Error("load demo deliveries", "err", err)
+			}
+			debug.FreeOSMemory()
+		}()
+	}
 	work.Add(1)
 	go func() {
 		defer work.Done()
