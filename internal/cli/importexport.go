@@ -56,6 +56,7 @@ entities are reported with file and line and skipped.`,
 	backstage.Flags().Bool("strict", false, "exit with an error when any entity or file was skipped")
 	addDatabaseFlags(backstage.Flags())
 	cmd.AddCommand(backstage, a.importMonitorsCmd(), a.importGatusCmd(), a.importGitCmd())
+	cmd.AddCommand(a.importRadarCmd(), a.importADRCmd(), a.importUsageCmd())
 	return cmd
 }
 
@@ -124,5 +125,6 @@ empty catalog gives the same entities back.`,
 	backstage.Flags().String("out", "catalog-export", "folder to write the files to")
 	addDatabaseFlags(backstage.Flags())
 	cmd.AddCommand(backstage)
+	cmd.AddCommand(a.exportRadarCmd(), a.exportADRCmd())
 	return cmd
 }
