@@ -36,6 +36,9 @@ CREATE TABLE delivery_deployments (
 );
 CREATE INDEX delivery_deployments_line ON delivery_deployments(component_ref, environment, finished_at);
 CREATE INDEX delivery_deployments_finished ON delivery_deployments(finished_at);
+-- A component's deployments in time order, for its daily rollups and for
+-- charging failures to the deployment before them.
+CREATE INDEX delivery_deployments_component ON delivery_deployments(component_ref, finished_at);
 CREATE INDEX delivery_deployments_sha ON delivery_deployments(component_ref, sha);
 
 -- A change is one commit of a component's repository. started_at is where
