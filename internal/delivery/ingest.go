@@ -140,8 +140,16 @@ func (s *Store) prepare(ctx context.Context, b Batch) (*prepared, error) {
 	return p, nil
 }
 
+// serializeKey is the advisory lock delivery writes take on PostgreSQL:
+// deriving a line reads what it then rewrites, so two replicas must not
+// derive at once. SQLite has one writer anyway.
+const serializeKey = 74260005
+
 // store writes a prepared batch in tx.
 func (s *Store) store(ctx context.Context, tx *db.Tx, p *prepared) (IngestResult, error) {
+	if err := tx.Serialize(ctx, serializeKey); err != nil {
+		return IngestResult{}, err
+	}
 	in := &ingest{tx: tx, s: s, audit: audit.NewWriter(ctx, tx), from: map[line]int64{}, heads: map[string][]string{}, days: map[string]map[int64]bool{}}
 	b := &p.b
 	if err := in.changes(ctx, b.Changes, p.changes); err != nil {
