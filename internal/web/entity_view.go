@@ -52,6 +52,8 @@ type entityPage struct {
 	History    []audit.Entry
 	// Reliability is the entity's monitors, SLOs and incidents.
 	Reliability *entityReliability
+	// Delivery is a component's or a team's DORA keys, nil for other kinds.
+	Delivery *entityDelivery
 }
 
 func (s *Server) entityView(w http.ResponseWriter, r *http.Request) error {
@@ -95,6 +97,9 @@ func (s *Server) entityView(w http.ResponseWriter, r *http.Request) error {
 	pr := principalFrom(r.Context())
 	p.CanEdit = pr.user.Role.Allows(auth.Editor)
 	if p.Reliability, err = s.entityReliability(r, ref, p.CanEdit); err != nil {
+		return err
+	}
+	if p.Delivery, err = s.entityDelivery(r, ref); err != nil {
 		return err
 	}
 	if pr.user.Role.Allows(auth.Admin) {

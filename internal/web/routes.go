@@ -93,6 +93,14 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /heartbeat/{token}", s.plainText(s.heartbeat))
 	mux.Handle("POST /heartbeat/{token}", s.plainText(s.heartbeat))
 
+	// Delivery pages: the DORA keys, the deployment log, webhook sources.
+	mux.Handle("GET /delivery", s.page(auth.Viewer, s.deliveryOverview))
+	mux.Handle("GET /delivery/deployments", s.page(auth.Viewer, s.deliveryLog))
+	mux.Handle("GET /delivery/deployments/{id}", s.page(auth.Viewer, s.deliveryDeployment))
+	mux.Handle("GET /admin/delivery-sources", s.page(auth.Admin, s.deliverySourceList))
+	mux.Handle("POST /admin/delivery-sources", s.page(auth.Admin, s.deliverySourceCreate))
+	mux.Handle("POST /admin/delivery-sources/{name}/delete", s.page(auth.Admin, s.deliverySourceDelete))
+
 	// JSON API.
 	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
 	mux.Handle("GET /api/v1/entities", s.api(auth.Viewer, s.apiEntityList))
@@ -147,5 +155,21 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/status-page", s.api(auth.Admin, s.apiStatusPageGet))
 	mux.Handle("PUT /api/v1/status-page", s.api(auth.Admin, s.apiStatusPageSet))
 	mux.Handle("GET /api/v1/status", s.apiPublic(s.apiPublicStatusGet))
+
+	// Delivery API and webhooks.
+	mux.Handle("POST /hooks/{source}", s.hookPublic(s.hook))
+	mux.Handle("GET /api/v1/dora", s.api(auth.Viewer, s.apiDORA))
+	mux.Handle("GET /api/v1/delivery/report", s.api(auth.Viewer, s.apiDeliveryReport))
+	mux.Handle("GET /api/v1/deployments", s.api(auth.Viewer, s.apiDeploymentList))
+	mux.Handle("POST /api/v1/deployments", s.api(auth.Editor, s.apiDeploymentCreate))
+	mux.Handle("GET /api/v1/deployments/{id}", s.api(auth.Viewer, s.apiDeploymentGet))
+	mux.Handle("POST /api/v1/changes", s.apiUnmetered(auth.Editor, s.apiChangeCreate))
+	mux.Handle("POST /api/v1/pull-requests", s.api(auth.Editor, s.apiPullRequestCreate))
+	mux.Handle("GET /api/v1/failures", s.api(auth.Viewer, s.apiFailureList))
+	mux.Handle("POST /api/v1/failures", s.api(auth.Editor, s.apiFailureCreate))
+	mux.Handle("GET /api/v1/delivery/sources", s.api(auth.Admin, s.apiSourceList))
+	mux.Handle("POST /api/v1/delivery/sources", s.api(auth.Admin, s.apiSourceCreate))
+	mux.Handle("DELETE /api/v1/delivery/sources/{name}", s.api(auth.Admin, s.apiSourceDelete))
+
 	mux.Handle("/api/", s.api(auth.Viewer, s.apiNotFound))
 }
