@@ -19,7 +19,7 @@ type github struct{}
 // githubEvents maps X-GitHub-Event to its parser; events not listed are
 // ignored (workflow_run among them: deployments come from deployment
 // events).
-var githubEvents = map[string]func(body []byte) (delivery.Batch, error){
+var githubEvents = map[string]parser{
 	"push":                githubPush,
 	"pull_request":        githubPullRequest,
 	"pull_request_review": githubReview,
@@ -78,15 +78,7 @@ func (github) Parse(event string, body []byte) (delivery.Batch, error) {
 	if event == "ping" {
 		return ignored("ping"), nil
 	}
-	parse, ok := githubEvents[event]
-	if !ok {
-		return unknownEvent(event), nil
-	}
-	b, err := parse(body)
-	if err != nil {
-		return delivery.Batch{}, err
-	}
-	return b, nil
+	return parseEvent(githubEvents, event, body)
 }
 
 // githubPush records the commits a push puts on the default branch; pushes

@@ -17,7 +17,7 @@ type gitlab struct{}
 
 // gitlabEvents maps X-Gitlab-Event to its parser; events not listed (Tag
 // Push Hook, Pipeline Hook, Job Hook...) are ignored.
-var gitlabEvents = map[string]func(body []byte) (delivery.Batch, error){
+var gitlabEvents = map[string]parser{
 	"Push Hook":               gitlabPush,
 	"Merge Request Hook":      gitlabMergeRequest,
 	"Deployment Hook":         gitlabDeployment,
@@ -64,15 +64,7 @@ func (gitlab) DeliveryID(header http.Header) string {
 }
 
 func (gitlab) Parse(event string, body []byte) (delivery.Batch, error) {
-	parse, ok := gitlabEvents[event]
-	if !ok {
-		return unknownEvent(event), nil
-	}
-	b, err := parse(body)
-	if err != nil {
-		return delivery.Batch{}, err
-	}
-	return b, nil
+	return parseEvent(gitlabEvents, event, body)
 }
 
 // gitlabPush records the commits a push puts on the default branch. GitLab

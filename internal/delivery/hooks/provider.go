@@ -71,3 +71,20 @@ func unknownEvent(event string) delivery.Batch {
 	}
 	return ignored("%q events are not read", event)
 }
+
+// parser reads one event type's body.
+type parser func(body []byte) (delivery.Batch, error)
+
+// parseEvent runs the parser registered for event, and ignores events
+// with none.
+func parseEvent(parsers map[string]parser, event string, body []byte) (delivery.Batch, error) {
+	parse, ok := parsers[event]
+	if !ok {
+		return unknownEvent(event), nil
+	}
+	b, err := parse(body)
+	if err != nil {
+		return delivery.Batch{}, err
+	}
+	return b, nil
+}
