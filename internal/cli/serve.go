@@ -162,6 +162,9 @@ func (a *app) serve(cmd *cobra.Command, _ []string) error {
 			if err := demo.LoadDelivery(audit.WithActor(workCtx, audit.Actor{Name: "demo"}), d, time.Now()); err != nil && workCtx.Err() == nil {
 				log.Error("load demo deliveries", "err", err)
 			}
+			if err := d.ShrinkMemory(workCtx); err != nil {
+				log.Warn("shrink SQLite caches", "err", err)
+			}
 			debug.FreeOSMemory()
 		}()
 	}

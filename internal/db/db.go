@@ -109,10 +109,13 @@ func openSQLite(ctx context.Context, dataDir string) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("open SQLite: %w", err)
 	}
-	read.SetMaxOpenConns(8)
-	read.SetMaxIdleConns(8)
+	read.SetMaxOpenConns(readConns)
+	read.SetMaxIdleConns(readConns)
 	return &DB{Dialect: SQLite, Path: path, read: read, write: write}, nil
 }
+
+// readConns is how many SQLite readers run at once.
+const readConns = 8
 
 // Close closes both pools.
 func (d *DB) Close() error {
@@ -257,4 +260,21 @@ func (tx *Tx) Serialize(ctx context.Context, key int64) error {
 	}
 	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, key)
 	return err
+}
+
+// ShrinkMemory gives back SQLite's page caches after a bulk load that
+// filled them (the demo's history): an idle server should not keep tens of
+// megabytes of pages it wrote once. The writer shrinks its cache; idle
+// readers are closed and reopen on demand. PostgreSQL keeps its caches in
+// its own process; nothing to do there.
+func (d *DB) ShrinkMemory(ctx context.Context) error {
+	if d.Dialect != SQLite {
+		return nil
+	}
+	if _, err := d.write.ExecContext(ctx, `PRAGMA shrink_memory`); err != nil {
+		return err
+	}
+	d.read.SetMaxIdleConns(0)
+	d.read.SetMaxIdleConns(readConns)
+	return nil
 }
