@@ -90,6 +90,12 @@ func (a *app) serve(cmd *cobra.Command, _ []string) error {
 			ln.Close()
 			return fmt.Errorf("load demo data: %w", err)
 		}
+		// The radar goes in before the server answers: it is quick, and
+		// its pages would otherwise be empty for a moment.
+		if err := demo.LoadRadar(audit.WithActor(ctx, audit.Actor{Name: "demo"}), d, time.Now()); err != nil {
+			ln.Close()
+			return fmt.Errorf("load demo radar: %w", err)
+		}
 		fmt.Fprintf(a.stdout, "Demo data loaded: %s.\n", demo.Company)
 		if login.Password != "" {
 			fmt.Fprintf(a.stdout, "Sign in as %s with password %s\n", login.Email, login.Password)

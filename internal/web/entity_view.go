@@ -54,6 +54,8 @@ type entityPage struct {
 	Reliability *entityReliability
 	// Delivery is a component's or a team's DORA keys, nil for other kinds.
 	Delivery *entityDelivery
+	// Technologies is what a component, API or resource uses from the radar.
+	Technologies *entityTechnologies
 }
 
 func (s *Server) entityView(w http.ResponseWriter, r *http.Request) error {
@@ -100,6 +102,9 @@ func (s *Server) entityView(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if p.Delivery, err = s.entityDelivery(r, ref); err != nil {
+		return err
+	}
+	if p.Technologies, err = s.entityTechnologies(r, ref, p.CanEdit); err != nil {
 		return err
 	}
 	if pr.user.Role.Allows(auth.Admin) {

@@ -15,6 +15,7 @@ import (
 	"github.com/chief-hq/chief/internal/db"
 	"github.com/chief-hq/chief/internal/delivery"
 	"github.com/chief-hq/chief/internal/notify"
+	"github.com/chief-hq/chief/internal/radar"
 	"github.com/chief-hq/chief/internal/reliability"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -27,6 +28,7 @@ type Server struct {
 	audit   *audit.Store
 	rel     *reliability.Store
 	notify  *notify.Store
+	radar   *radar.Store
 	// delivery keeps deployments and computes the DORA keys; ingester
 	// writes webhook deliveries, many per transaction.
 	delivery *delivery.Store
@@ -67,6 +69,7 @@ func New(o Options) (*Server, error) {
 		rel:      reliability.NewStore(o.DB, cat),
 		notify:   notify.NewStore(o.DB),
 		delivery: delivery.NewStore(o.DB, cat),
+		radar:    radar.NewStore(o.DB, cat),
 		auth:     auth.NewStore(o.DB),
 		audit:    audit.NewStore(o.DB),
 		log:      o.Logger,

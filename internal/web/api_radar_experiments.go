@@ -1,0 +1,142 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/chief-hq/chief/internal/radar"
+)
+
+// apiExperimentList lists experiments, newest time box first, filtered by
+// ?status=, ?team= and ?technology=.
+func (s *Server) apiExperimentList(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	list, err := s.radar.Experiments(r.Context(), radar.ExperimentQuery{Status: radar.ExperimentStatus(q.Get("status")),
+		Team: q.Get("team"), Technology: q.Get("technology")})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list)
+	return nil
+}
+
+func (s *Server) apiExperimentCreate(w http.ResponseWriter, r *http.Request) error {
+	var in radar.ExperimentInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	e, err := s.radar.CreateExperiment(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", fmt.Sprintf("/api/v1/experiments/%d", e.ID))
+	writeJSON(w, http.StatusCreated, e)
+	return nil
+}
+
+// apiExperimentOverview is, per team, the experiments running and those
+// past their time box at ?at= (default today).
+func (s *Server) apiExperimentOverview(w http.ResponseWriter, r *http.Request) error {
+	at, err := apiRadarAt(r.URL.Query().Get("at"), apiNow())
+	if err != nil {
+		return err
+	}
+	list, err := s.radar.ExperimentOverview(r.Context(), at)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list)
+	return nil
+}
+
+func (s *Server) apiExperimentGet(w http.ResponseWriter, r *http.Request) error {
+	id, err := apiID(r, "experiment")
+	if err != nil {
+		return err
+	}
+	e, err := s.radar.Experiment(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, e)
+	return nil
+}
+
+func (s *Server) apiExperimentUpdate(w http.ResponseWriter, r *http.Request) error {
+	id, err := apiID(r, "experiment")
+	if err != nil {
+		return err
+	}
+	var in radar.ExperimentInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	e, err := s.radar.UpdateExperiment(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, e)
+	return nil
+}
+
+func (s *Server) apiExperimentStart(w http.ResponseWriter, r *http.Request) error {
+	id, err := apiID(r, "experiment")
+	if err != nil {
+		return err
+	}
+	e, err := s.radar.StartExperiment(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, e)
+	return nil
+}
+
+func (s *Server) apiExperimentConclude(w http.ResponseWriter, r *http.Request) error {
+	return s.apiExperimentEnd(w, r, true)
+}
+
+func (s *Server) apiExperimentAbandon(w http.ResponseWriter, r *http.Request) error {
+	return s.apiExperimentEnd(w, r, false)
+}
+
+func (s *Server) apiExperimentEnd(w http.ResponseWriter, r *http.Request, conclude bool) error {
+	id, err := apiID(r, "experiment")
+	if err != nil {
+		return err
+	}
+	var c radar.Conclusion
+	if err := decodeJSON(r, &c); err != nil {
+		return err
+	}
+	var e radar.Experiment
+	if conclude {
+		e, err = s.radar.ConcludeExperiment(r.Context(), id, c)
+	} else {
+		e, err = s.radar.AbandonExperiment(r.Context(), id, c)
+	}
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, e)
+	return nil
+}
+
+// apiExperimentApply turns a concluded experiment's proposed ring into a
+// ring change and answers with it.
+func (s *Server) apiExperimentApply(w http.ResponseWriter, r *http.Request) error {
+	id, err := apiID(r, "experiment")
+	if err != nil {
+		return err
+	}
+	var in radar.ProposalInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	c, err := s.radar.ApplyExperimentProposal(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, c)
+	return nil
+}
