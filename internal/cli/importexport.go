@@ -46,6 +46,11 @@ entities are reported with file and line and skipped.`,
 					return err
 				}
 				a.report(res)
+				// Descriptors declare technologies in tags and the
+				// chief.dev/technologies annotation: link them on the radar.
+				if err := a.syncUsage(ctx, d); err != nil {
+					return err
+				}
 				if strict && len(res.Problems) > 0 {
 					return fmt.Errorf("%d problem(s); valid entities were imported", len(res.Problems))
 				}

@@ -215,23 +215,29 @@ nothing the second time.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withDB(cmd, func(ctx context.Context, d *db.DB) error {
-				res, err := newRadarStore(d).SyncUsageFromCatalog(ctx)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(a.stdout, "Read %d descriptor(s): %d link(s) made, %d removed.\n", res.Entities, len(res.Linked), len(res.Unlinked))
-				if len(res.Unmatched) > 0 {
-					fmt.Fprintf(a.stdout, "Not on the radar (%s annotation):\n", radar.TechnologiesAnnotation)
-					for _, u := range res.Unmatched {
-						fmt.Fprintf(a.stdout, "  %s: %s\n", u.Entity, u.Name)
-					}
-				}
-				return nil
+				return a.syncUsage(ctx, d)
 			})
 		},
 	}
 	addDatabaseFlags(cmd.Flags())
 	return cmd
+}
+
+// syncUsage links catalog entities to the radar technologies their
+// descriptors declare, and says what it did.
+func (a *app) syncUsage(ctx context.Context, d *db.DB) error {
+	res, err := newRadarStore(d).SyncUsageFromCatalog(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "Technologies: read %d descriptor(s), %d link(s) made, %d removed.\n", res.Entities, len(res.Linked), len(res.Unlinked))
+	if len(res.Unmatched) > 0 {
+		fmt.Fprintf(a.stdout, "Not on the radar (%s annotation):\n", radar.TechnologiesAnnotation)
+		for _, u := range res.Unmatched {
+			fmt.Fprintf(a.stdout, "  %s: %s\n", u.Entity, u.Name)
+		}
+	}
+	return nil
 }
 
 // radarFlag reads a string flag the command defines.

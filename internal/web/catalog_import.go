@@ -44,7 +44,14 @@ func (s *Server) importDescriptors(r *http.Request, source string, body io.Reade
 		return catalog.ImportResult{}, apperr.Field("file", "is empty: send Backstage descriptor YAML")
 	}
 	fsys := fstest.MapFS{source: {Data: data}}
-	return s.catalog.Import(r.Context(), fsys, []string{source}, catalog.ImportOptions{LocationPrefix: "upload:"})
+	res, err := s.catalog.Import(r.Context(), fsys, []string{source}, catalog.ImportOptions{LocationPrefix: "upload:"})
+	if err != nil {
+		return res, err
+	}
+	// Descriptors declare technologies in tags and the
+	// chief.dev/technologies annotation: link them on the radar.
+	_, err = s.radar.SyncUsageFromCatalog(r.Context())
+	return res, err
 }
 
 // apiCatalogImport takes a YAML body of descriptors.
