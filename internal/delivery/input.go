@@ -247,6 +247,7 @@ func (c *ChangeInput) Validate() error {
 	if c.CommittedAt.IsZero() {
 		c.CommittedAt = c.AuthoredAt
 	}
+	c.Bot = c.Bot || IsBot(c.Author, c.AuthorEmail)
 	if c.Source == "" {
 		c.Source = "api"
 	}
@@ -271,6 +272,7 @@ func (p *PullRequestInput) Validate() error {
 		return apperr.Field("head_sha", "must be a commit SHA, got %q", p.HeadSHA)
 	}
 	p.MergeSHA, p.HeadSHA = strings.ToLower(p.MergeSHA), strings.ToLower(p.HeadSHA)
+	p.Bot = p.Bot || IsBot(p.Author)
 	if !p.MergedAt.IsZero() && p.MergeSHA == "" {
 		return apperr.Field("merge_sha", "is required when merged_at is set")
 	}

@@ -239,7 +239,7 @@ func (w *walker) add(c *object.Commit) error {
 		AuthorEmail: c.Author.Email,
 		AuthoredAt:  c.Author.When.UTC(),
 		CommittedAt: c.Committer.When.UTC(),
-		Bot:         isBot(c.Author.Name, c.Author.Email),
+		Bot:         delivery.IsBot(c.Author.Name, c.Author.Email),
 		Source:      Source,
 	})
 	return nil
@@ -248,25 +248,4 @@ func (w *walker) add(c *object.Commit) error {
 func title(message string) string {
 	line, _, _ := strings.Cut(strings.TrimSpace(message), "\n")
 	return strings.TrimSpace(line)
-}
-
-// isBot tells commits made by automation by their author: GitHub apps
-// ("dependabot[bot]"), no-reply bot addresses and the common update bots.
-func isBot(name, email string) bool {
-	name, email = strings.ToLower(name), strings.ToLower(email)
-	if strings.HasSuffix(name, "[bot]") {
-		return true
-	}
-	if strings.Contains(email, "noreply") {
-		local, _, _ := strings.Cut(email, "@")
-		if strings.Contains(local, "[bot]") || strings.HasSuffix(local, "bot") {
-			return true
-		}
-	}
-	for _, w := range []string{"dependabot", "renovate", "github-actions"} {
-		if strings.Contains(name, w) || strings.Contains(email, w) {
-			return true
-		}
-	}
-	return false
 }

@@ -461,26 +461,6 @@ func TestReadBot(t *testing.T) {
 	}
 }
 
-func TestIsBot(t *testing.T) {
-	for _, tc := range []struct {
-		name, email string
-		want        bool
-	}{
-		{"dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com", true},
-		{"github-actions[bot]", "41898282+github-actions[bot]@users.noreply.github.com", true},
-		{"Renovate Bot", "bot@renovateapp.com", true},
-		{"github-actions", "github-actions@github.com", true},
-		{"Release", "release-bot@users.noreply.example.com", true},
-		{"Jane Abbott", "1234+abbott@users.noreply.github.com", false},
-		{"Ada Lovelace", "ada@example.com", false},
-		{"Robert", "robot@example.com", false},
-	} {
-		if got := isBot(tc.name, tc.email); got != tc.want {
-			t.Errorf("isBot(%q, %q): got %v, want %v", tc.name, tc.email, got, tc.want)
-		}
-	}
-}
-
 func TestReadProgressAndCancel(t *testing.T) {
 	r := newTestRepo(t)
 	r.fastImport(2500)

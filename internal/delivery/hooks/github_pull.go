@@ -69,7 +69,7 @@ func githubPullRequest(body []byte) (delivery.Batch, error) {
 	in.Repository = e.Repository.FullName
 	in.Title = strings.TrimSpace(pr.Title)
 	in.Author = pr.User.Login
-	in.Bot = pr.User.Type == "Bot" || isBot(pr.User.Login)
+	in.Bot = pr.User.Type == "Bot" || delivery.IsBot(pr.User.Login)
 	in.URL = pr.HTMLURL
 	return delivery.Batch{PullRequests: []delivery.PullRequestInput{in}}, nil
 }
@@ -100,7 +100,7 @@ func githubReview(body []byte) (delivery.Batch, error) {
 	switch {
 	case reviewer.Login != "" && strings.EqualFold(reviewer.Login, e.PullRequest.User.Login):
 		return ignored("review of pull request #%d by its own author", e.PullRequest.Number), nil
-	case reviewer.Type == "Bot" || isBot(reviewer.Login):
+	case reviewer.Type == "Bot" || delivery.IsBot(reviewer.Login):
 		return ignored("review of pull request #%d by a bot (%s)", e.PullRequest.Number, reviewer.Login), nil
 	}
 	in, err := e.PullRequest.numberAndOpened()

@@ -62,7 +62,7 @@ func pushChanges(source, repo, before string, commits []pushCommit) ([]delivery.
 			Author:      author,
 			AuthorEmail: strings.TrimSpace(c.Author.Email),
 			AuthoredAt:  at,
-			Bot:         isBot(c.Author.Username, c.Author.Name, c.Author.Email),
+			Bot:         delivery.IsBot(c.Author.Username, c.Author.Name, c.Author.Email),
 			Source:      source,
 		})
 	}
