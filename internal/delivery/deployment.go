@@ -23,6 +23,8 @@ type Deployment struct {
 	URL        string    `json:"url,omitempty"`
 	// Explicit is set when the source listed the changes shipped.
 	Explicit bool `json:"explicit"`
+	// listed holds those changes, space separated.
+	listed string
 	// Failed says the deployment failed in production; FailReason says how:
 	// "result" (it reported failure), "rollback" (a later deployment rolled
 	// it back) or "incident" (a failure was charged to it).
@@ -40,17 +42,18 @@ type Deployment struct {
 }
 
 const deploymentColumns = `id, component_ref, environment, production, version, sha, started_at, finished_at, result, remedy, source, external_id, url,
-	explicit, failed, fail_reason, rework, recovered_at, recovery_s, change_count`
+	listed, failed, fail_reason, rework, recovered_at, recovery_s, change_count`
 
 func scanDeployment(row interface{ Scan(...any) error }) (Deployment, error) {
 	var d Deployment
 	var started int64
 	var finished, recovered, recovery sql.NullInt64
 	err := row.Scan(&d.ID, &d.Component, &d.Environment, &d.Production, &d.Version, &d.SHA, &started, &finished, &d.Result, &d.Remedy,
-		&d.Source, &d.ExternalID, &d.URL, &d.Explicit, &d.Failed, &d.FailReason, &d.Rework, &recovered, &recovery, &d.ChangeCount)
+		&d.Source, &d.ExternalID, &d.URL, &d.listed, &d.Failed, &d.FailReason, &d.Rework, &recovered, &recovery, &d.ChangeCount)
 	if err != nil {
 		return d, err
 	}
+	d.Explicit = d.listed != ""
 	d.StartedAt = fromUnix(started)
 	if finished.Valid {
 		d.FinishedAt = fromUnix(finished.Int64)

@@ -67,25 +67,34 @@ type failureFacts struct {
 	unresolved int
 }
 
-// deriveLine recomputes one line from the finished deployment before
-// `from` onwards.
+// deriveLine recomputes one line from the last successful deployment
+// before `from` onwards: the failed ones after it may recover, or be rolled
+// back, by what changed at `from`. With no success before `from`, from the
+// line's first deployment.
 func (in *ingest) deriveLine(ctx context.Context, w *walker, l line, from int64) error {
-	var lo sql.NullInt64
+	var lastGood, first sql.NullInt64
 	if err := in.tx.QueryRowContext(ctx, `SELECT MAX(finished_at) FROM delivery_deployments
-		WHERE component_ref = $1 AND environment = $2 AND finished_at < $3`, l.component, l.env, from).Scan(&lo); err != nil {
+		WHERE component_ref = $1 AND environment = $2 AND finished_at < $3 AND result = 'success'`, l.component, l.env, from).Scan(&lastGood); err != nil {
+		return fmt.Errorf("read line %s %s: %w", l.component, l.env, err)
+	}
+	if err := in.tx.QueryRowContext(ctx, `SELECT MIN(finished_at) FROM delivery_deployments
+		WHERE component_ref = $1 AND environment = $2`, l.component, l.env).Scan(&first); err != nil {
 		return fmt.Errorf("read line %s %s: %w", l.component, l.env, err)
 	}
 	start := from
-	if lo.Valid {
-		start = lo.Int64
+	switch {
+	case lastGood.Valid:
+		start = lastGood.Int64
+	case first.Valid && first.Int64 < from:
+		start = first.Int64
 	}
 	deps, err := in.lineDeployments(ctx, l, start)
 	if err != nil {
 		return err
 	}
 	var shippedBefore bool
-	if err := in.tx.QueryRowContext(ctx, `SELECT COUNT(*) > 0 FROM delivery_deployments WHERE component_ref = $1 AND environment = $2
-		AND result = 'success' AND finished_at < $3`, l.component, l.env, from).Scan(&shippedBefore); err != nil {
+	if err := in.tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM delivery_deployments WHERE component_ref = $1 AND environment = $2
+		AND result = 'success' AND change_count > 0 AND finished_at < $3)`, l.component, l.env, from).Scan(&shippedBefore); err != nil {
 		return fmt.Errorf("read line %s %s: %w", l.component, l.env, err)
 	}
 	counts, err := w.ship(ctx, l, deps, from, shippedBefore)

@@ -101,3 +101,5 @@ func f64(v *float64) string {
 }
 
 func itoa64(v int64) string { return strconv.FormatInt(v, 10) }
+
+func zero() time.Time { return time.Time{} }

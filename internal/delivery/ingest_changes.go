@@ -71,8 +71,8 @@ func earliest(start, opened int64, first sql.NullInt64) int64 {
 	return start
 }
 
-// wakeWaiting finds successful deployments that shipped nothing because
-// their commit had not arrived, and whose commit just did.
+// wakeWaiting finds the deployments whose walk needed a commit that just
+// arrived, and walks their lines again from them.
 func (in *ingest) wakeWaiting(ctx context.Context) error {
 	for k, shas := range in.heads {
 		for start := 0; start < len(shas); start += 400 {
@@ -81,9 +81,10 @@ func (in *ingest) wakeWaiting(ctx context.Context) error {
 			for _, s := range chunk {
 				args = append(args, s)
 			}
-			rows, err := in.tx.QueryContext(ctx, `SELECT environment, MIN(finished_at) FROM delivery_deployments
-				WHERE component_ref = $1 AND change_count = 0 AND result = 'success' AND NOT explicit
-				AND sha IN (`+placeholders(2, len(chunk))+`) GROUP BY environment`, args...)
+			rows, err := in.tx.QueryContext(ctx, `SELECT d.environment, MIN(d.finished_at) FROM delivery_missing m
+				JOIN delivery_deployments d ON d.id = m.deployment_id
+				WHERE m.component_ref = $1 AND m.sha IN (`+placeholders(2, len(chunk))+`) AND d.finished_at IS NOT NULL
+				GROUP BY d.environment`, args...)
 			if err != nil {
 				return fmt.Errorf("find waiting deployments: %w", err)
 			}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -14,7 +15,8 @@ import (
 
 // deployment merges a deployment into the stored one. Events arrive in any
 // order, so a pending status never replaces a finished result, and of two
-// finished results the later one wins.
+// finished results the later one wins; a report that gave no finish time
+// (a retried pipeline step) does not move a finished deployment.
 func (in *ingest) deployment(ctx context.Context, key string, d *DeploymentInput, field string) error {
 	env := strings.ToLower(d.Environment)
 	old, err := scanDeployment(in.tx.QueryRowContext(ctx, `SELECT `+deploymentColumns+` FROM delivery_deployments
@@ -40,39 +42,54 @@ func (in *ingest) deployment(ctx context.Context, key string, d *DeploymentInput
 	if d.StartedAt.Before(n.StartedAt) {
 		n.StartedAt = d.StartedAt.UTC()
 	}
-	if d.Result != ResultPending && (n.Result == ResultPending || !d.FinishedAt.Before(n.FinishedAt)) {
+	switch {
+	case d.Result == ResultPending:
+	case n.Result == ResultPending:
+		n.Result, n.FinishedAt = d.Result, d.FinishedAt.UTC().Truncate(1e9)
+	case d.finishDefaulted:
+		n.Result = d.Result
+	case !d.FinishedAt.Before(n.FinishedAt):
 		n.Result, n.FinishedAt = d.Result, d.FinishedAt.UTC().Truncate(1e9)
 	}
-	n.Explicit = n.Explicit || len(d.Changes) > 0
+	if len(d.Changes) > 0 {
+		listed := slices.Clone(d.Changes)
+		slices.Sort(listed)
+		n.listed = strings.Join(slices.Compact(listed), " ")
+		n.Explicit = true
+	}
 	n.StartedAt = n.StartedAt.Truncate(1e9)
-	if exists && n == old && len(d.Changes) == 0 {
+	if exists && n == old {
 		return nil
+	}
+	if n.listed != old.listed {
+		if err := in.checkListed(ctx, key, d.Changes, field); err != nil {
+			return err
+		}
 	}
 	now := in.s.now().Unix()
 	if exists {
 		_, err = in.tx.ExecContext(ctx, `UPDATE delivery_deployments SET environment = $1, production = $2, version = $3, sha = $4,
-			started_at = $5, finished_at = $6, result = $7, remedy = $8, url = $9, explicit = $10, updated_at = $11 WHERE id = $12`,
-			n.Environment, n.Production, n.Version, n.SHA, n.StartedAt.Unix(), unix(n.FinishedAt), n.Result, n.Remedy, n.URL, n.Explicit, now, old.ID)
+			started_at = $5, finished_at = $6, result = $7, remedy = $8, url = $9, listed = $10, updated_at = $11 WHERE id = $12`,
+			n.Environment, n.Production, n.Version, n.SHA, n.StartedAt.Unix(), unix(n.FinishedAt), n.Result, n.Remedy, n.URL, n.listed, now, old.ID)
 		n.ID = old.ID
 	} else {
 		err = in.tx.QueryRowContext(ctx, `INSERT INTO delivery_deployments
-			(component_ref, environment, production, version, sha, started_at, finished_at, result, remedy, source, external_id, url, explicit, created_at, updated_at)
+			(component_ref, environment, production, version, sha, started_at, finished_at, result, remedy, source, external_id, url, listed, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id`,
-			key, n.Environment, n.Production, n.Version, n.SHA, n.StartedAt.Unix(), unix(n.FinishedAt), n.Result, n.Remedy, n.Source, n.ExternalID, n.URL, n.Explicit, now).Scan(&n.ID)
+			key, n.Environment, n.Production, n.Version, n.SHA, n.StartedAt.Unix(), unix(n.FinishedAt), n.Result, n.Remedy, n.Source, n.ExternalID, n.URL, n.listed, now).Scan(&n.ID)
 	}
 	if err != nil {
 		return fmt.Errorf("store deployment %s: %w", d.ExternalID, err)
 	}
-	if exists && n.Environment != old.Environment && !old.FinishedAt.IsZero() {
+	if exists && !old.FinishedAt.IsZero() {
+		// It may have left its day or its line: both are figured again.
 		in.touch(line{key, old.Environment}, old.FinishedAt.Unix())
-	}
-	if err := in.shipListed(ctx, key, n, d.Changes, field); err != nil {
-		return err
-	}
-	for _, t := range [...]int64{old.FinishedAt.Unix(), n.FinishedAt.Unix()} {
-		if t > 0 {
-			in.touch(line{key, n.Environment}, t)
+		if old.Production {
+			in.dirty(key, old.FinishedAt.Unix())
 		}
+	}
+	if !n.FinishedAt.IsZero() {
+		in.touch(line{key, n.Environment}, n.FinishedAt.Unix())
 	}
 	in.res.Deployments++
 	action := "delivery.deployment.create"
@@ -85,10 +102,9 @@ func (in *ingest) deployment(ctx context.Context, key string, d *DeploymentInput
 	})
 }
 
-// shipListed records the changes a source said a deployment shipped. Each
-// must be a stored commit of the component; one already shipped to the
-// environment by another deployment stays with that one.
-func (in *ingest) shipListed(ctx context.Context, key string, d Deployment, shas []string, field string) error {
+// checkListed makes sure every commit a source says a deployment shipped
+// is stored for the component, so that none is silently left out.
+func (in *ingest) checkListed(ctx context.Context, key string, shas []string, field string) error {
 	for i, sha := range shas {
 		var id int64
 		err := in.tx.QueryRowContext(ctx, `SELECT id FROM delivery_changes WHERE component_ref = $1 AND sha = $2`, key, sha).Scan(&id)
@@ -97,10 +113,6 @@ func (in *ingest) shipListed(ctx context.Context, key string, d Deployment, shas
 		}
 		if err != nil {
 			return fmt.Errorf("find change %s: %w", sha, err)
-		}
-		if _, err := in.tx.ExecContext(ctx, `INSERT INTO delivery_shipped (deployment_id, change_id, environment, baseline)
-			VALUES ($1, $2, $3, FALSE) ON CONFLICT DO NOTHING`, d.ID, id, d.Environment); err != nil {
-			return fmt.Errorf("ship change %s: %w", sha, err)
 		}
 	}
 	return nil

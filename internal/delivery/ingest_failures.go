@@ -41,7 +41,7 @@ func (in *ingest) failure(ctx context.Context, key string, f *FailureInput) erro
 		n.resolved = sql.NullInt64{Int64: f.ResolvedAt.Unix(), Valid: true}
 	}
 	if f.Deployment != "" {
-		n.hint = strings.ToLower(strings.TrimSpace(f.Deployment))
+		n.hint = strings.TrimSpace(f.Deployment)
 	}
 	if f.URL != "" {
 		n.url = f.URL
@@ -85,19 +85,19 @@ func (in *ingest) failure(ctx context.Context, key string, f *FailureInput) erro
 }
 
 // attribute finds the production deployment a failure is charged to: the
-// one the source named (by external id or commit SHA, a prefix of at least
-// 7 digits will do), else the latest successful production deployment of
-// the component that finished at most AttributionWindow before the failure
-// started.
+// finished one the source named (by its external id, as the source spells
+// it, or its commit SHA, a prefix of at least 7 digits will do), else the
+// latest successful production deployment of the component that finished
+// at most AttributionWindow before the failure started.
 func (in *ingest) attribute(ctx context.Context, key, hint string, started int64) (sql.NullInt64, string, error) {
 	var id int64
 	if hint != "" {
-		prefix := "-" // matches no SHA
-		if len(hint) >= 7 && validSHA(hint) {
-			prefix = hint + "%"
+		sha, prefix := strings.ToLower(hint), "-" // "-" matches no SHA
+		if len(sha) >= 7 && validSHA(sha) {
+			prefix = sha + "%"
 		}
-		err := in.tx.QueryRowContext(ctx, `SELECT id FROM delivery_deployments WHERE component_ref = $1 AND production
-			AND (external_id = $2 OR sha = $2 OR sha LIKE $3) ORDER BY finished_at DESC, id DESC LIMIT 1`, key, hint, prefix).Scan(&id)
+		err := in.tx.QueryRowContext(ctx, `SELECT id FROM delivery_deployments WHERE component_ref = $1 AND production AND finished_at IS NOT NULL
+			AND (external_id = $2 OR sha = $3 OR sha LIKE $4) ORDER BY finished_at DESC, id DESC LIMIT 1`, key, hint, sha, prefix).Scan(&id)
 		if err == nil {
 			return sql.NullInt64{Int64: id, Valid: true}, "explicit", nil
 		}
@@ -120,24 +120,34 @@ func (in *ingest) attribute(ctx context.Context, key, hint string, started int64
 // a production deployment changed (from on), or that named a deployment
 // not found before, since a deployment that arrived late may be theirs.
 func (in *ingest) reattribute(ctx context.Context, key string, from int64) error {
-	rows, err := in.tx.QueryContext(ctx, `SELECT id, started_at, deployment_hint, deployment_id, attribution FROM delivery_failures
-		WHERE component_ref = $1 AND attribution <> 'explicit'
-		AND ((started_at >= $2 AND started_at <= $3) OR (deployment_hint <> '' AND deployment_id IS NULL))`, key, from, from+AttributionWindow)
-	if err != nil {
-		return fmt.Errorf("find failures to attribute: %w", err)
-	}
 	var list []failureRow
-	for rows.Next() {
-		var f failureRow
-		if err := rows.Scan(&f.id, &f.started, &f.hint, &f.deployment, &f.attribution); err != nil {
-			rows.Close()
+	seen := map[int64]bool{}
+	for _, q := range []struct {
+		where string
+		args  []any
+	}{
+		{`component_ref = $1 AND attribution <> 'explicit' AND started_at >= $2 AND started_at <= $3`, []any{key, from, from + AttributionWindow}},
+		{`component_ref = $1 AND deployment_id IS NULL AND deployment_hint <> ''`, []any{key}},
+	} {
+		rows, err := in.tx.QueryContext(ctx, `SELECT id, started_at, deployment_hint, deployment_id, attribution FROM delivery_failures WHERE `+q.where, q.args...)
+		if err != nil {
+			return fmt.Errorf("find failures to attribute: %w", err)
+		}
+		for rows.Next() {
+			var f failureRow
+			if err := rows.Scan(&f.id, &f.started, &f.hint, &f.deployment, &f.attribution); err != nil {
+				rows.Close()
+				return err
+			}
+			if !seen[f.id] {
+				seen[f.id] = true
+				list = append(list, f)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return err
 		}
-		list = append(list, f)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
 	}
 	for _, f := range list {
 		dep, how, err := in.attribute(ctx, key, f.hint, f.started)

@@ -65,6 +65,10 @@ type DeploymentInput struct {
 	// Changes, when given, are the commits the deployment shipped; otherwise
 	// they are found through the commit graph.
 	Changes []string `json:"changes,omitempty"`
+
+	// finishDefaulted says FinishedAt was not given but set to now, so a
+	// retried report does not move a finished deployment.
+	finishDefaulted bool
 }
 
 // ChangeInput is one commit.
@@ -200,7 +204,7 @@ func (d *DeploymentInput) Validate() error {
 		return apperr.Field("remedy", "must be fix, rollback or empty, got %q", d.Remedy)
 	}
 	if d.Result != ResultPending && d.FinishedAt.IsZero() {
-		d.FinishedAt = time.Now().UTC()
+		d.FinishedAt, d.finishDefaulted = time.Now().UTC(), true
 	}
 	if d.StartedAt.IsZero() {
 		d.StartedAt = d.FinishedAt
@@ -221,7 +225,12 @@ func (d *DeploymentInput) Validate() error {
 		d.Source = "api"
 	}
 	if d.ExternalID == "" {
+		// A rollback redeploys an earlier commit: it must not land on
+		// that commit's own deployment.
 		d.ExternalID = d.Environment + "@" + d.SHA
+		if d.Remedy == RemedyRollback {
+			d.ExternalID += "#rollback"
+		}
 	}
 	return nil
 }

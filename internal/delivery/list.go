@@ -59,7 +59,7 @@ func (q *DeploymentQuery) Validate() error {
 
 var deploymentOrder = map[string]string{
 	"finished": "COALESCE(finished_at, started_at) DESC, id DESC", "started": "started_at DESC, id DESC",
-	"component": "component_ref, finished_at DESC, id DESC", "changes": "change_count DESC, id DESC",
+	"component": "component_ref, COALESCE(finished_at, started_at) DESC, id DESC", "changes": "change_count DESC, id DESC",
 }
 
 // Deployments returns a page of the deployment log and the number of
@@ -77,19 +77,10 @@ func (s *Store) Deployments(ctx context.Context, q DeploymentQuery) ([]Deploymen
 		w.Add("COALESCE(finished_at, started_at) >= ? AND COALESCE(finished_at, started_at) < ?", q.Window.Start.Unix(), q.Window.End.Unix())
 	}
 	if set != nil {
-		keys := make([]string, 0, len(set))
-		for k := range set {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		if len(keys) == 0 {
+		if len(set) == 0 {
 			return nil, 0, nil
 		}
-		ph := make([]string, len(keys))
-		for i, k := range keys {
-			ph[i] = w.Arg(k)
-		}
-		w.Add("component_ref IN (" + strings.Join(ph, ", ") + ")")
+		w.Add("component_ref IN (" + keysIn(&w, set) + ")")
 	}
 	switch env := strings.ToLower(q.Environment); env {
 	case "", "all":
@@ -197,8 +188,16 @@ func (s *Store) Failures(ctx context.Context, sc Scope, win Window) ([]Failure, 
 	if err != nil {
 		return nil, err
 	}
+	var w db.Where
+	w.Add("started_at >= ? AND started_at < ?", win.Start.Unix(), win.End.Unix())
+	if set != nil {
+		if len(set) == 0 {
+			return nil, nil
+		}
+		w.Add("component_ref IN (" + keysIn(&w, set) + ")")
+	}
 	rows, err := s.db.Read().QueryContext(ctx, `SELECT id, component_ref, title, started_at, resolved_at, COALESCE(deployment_id, 0), attribution, source, external_id, url
-		FROM delivery_failures WHERE started_at >= $1 AND started_at < $2 ORDER BY started_at DESC, id DESC LIMIT 1000`, win.Start.Unix(), win.End.Unix())
+		FROM delivery_failures`+w.String()+` ORDER BY started_at DESC, id DESC LIMIT 1000`, w.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("list failures: %w", err)
 	}
@@ -211,9 +210,6 @@ func (s *Store) Failures(ctx context.Context, sc Scope, win Window) ([]Failure, 
 		if err := rows.Scan(&f.ID, &f.Component, &f.Title, &started, &resolved, &f.DeploymentID, &f.Attribution, &f.Source, &f.ExternalID, &f.URL); err != nil {
 			return nil, err
 		}
-		if set != nil && !set[f.Component] {
-			continue
-		}
 		f.StartedAt = fromUnix(started)
 		if resolved.Valid {
 			f.ResolvedAt = fromUnix(resolved.Int64)
@@ -221,4 +217,19 @@ func (s *Store) Failures(ctx context.Context, sc Scope, win Window) ([]Failure, 
 		out = append(out, f)
 	}
 	return out, rows.Err()
+}
+
+// keysIn adds the keys of set to w, in order, and returns their
+// placeholders for an IN list.
+func keysIn(w *db.Where, set map[string]bool) string {
+	keys := make([]string, 0, len(set))
+	for k := range set {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	ph := make([]string, len(keys))
+	for i, k := range keys {
+		ph[i] = w.Arg(k)
+	}
+	return strings.Join(ph, ", ")
 }

@@ -3,6 +3,7 @@ package delivery
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/chief-hq/chief/internal/apperr"
@@ -16,6 +17,12 @@ type Store struct {
 	catalog *catalog.Store
 	// now is the clock, replaced in tests.
 	now func() time.Time
+
+	// index is the component index of the catalog's components as last
+	// listed; the catalog hands out the same list until it changes.
+	indexMu sync.Mutex
+	indexOf []catalog.Component
+	index   *componentIndex
 }
 
 // NewStore returns a delivery store over d that finds components in cat.
@@ -30,10 +37,17 @@ type componentIndex struct {
 	byRepo map[string][]string
 }
 
+// components returns the index of the catalog's components, built again
+// only when the catalog changed.
 func (s *Store) components(ctx context.Context) (*componentIndex, error) {
 	cs, err := s.catalog.Components(ctx)
 	if err != nil {
 		return nil, err
+	}
+	s.indexMu.Lock()
+	defer s.indexMu.Unlock()
+	if s.index != nil && len(cs) == len(s.indexOf) && (len(cs) == 0 || &cs[0] == &s.indexOf[0]) {
+		return s.index, nil
 	}
 	ix := &componentIndex{byKey: map[string]catalog.Component{}, byName: map[string][]string{}, byRepo: map[string][]string{}}
 	for _, c := range cs {
@@ -43,6 +57,7 @@ func (s *Store) components(ctx context.Context) (*componentIndex, error) {
 			ix.byRepo[r] = append(ix.byRepo[r], c.Key)
 		}
 	}
+	s.indexOf, s.index = cs, ix
 	return ix, nil
 }
 

@@ -14,51 +14,62 @@ import (
 // its commit through every parent (so both sides of a merge) that no
 // earlier deployment shipped to the same environment.
 type walker struct {
-	tx     *db.Tx
-	find   *sql.Stmt
-	insert *sql.Stmt
+	tx      *db.Tx
+	find    *sql.Stmt
+	insert  *sql.Stmt
+	missing *sql.Stmt
 }
 
 func newWalker(ctx context.Context, tx *db.Tx) (*walker, error) {
-	find, err := tx.PrepareContext(ctx, `SELECT c.id, c.parents,
-		EXISTS (SELECT 1 FROM delivery_shipped s WHERE s.change_id = c.id AND s.environment = $3)
-		FROM delivery_changes c WHERE c.component_ref = $1 AND c.sha = $2`)
-	if err != nil {
-		return nil, fmt.Errorf("prepare walk: %w", err)
+	w := &walker{tx: tx}
+	for _, s := range []struct {
+		dst **sql.Stmt
+		q   string
+	}{
+		{&w.find, `SELECT c.id, c.parents,
+			EXISTS (SELECT 1 FROM delivery_shipped s WHERE s.change_id = c.id AND s.environment = $3)
+			FROM delivery_changes c WHERE c.component_ref = $1 AND c.sha = $2`},
+		{&w.insert, `INSERT INTO delivery_shipped (deployment_id, change_id, environment, baseline) VALUES ($1, $2, $3, $4)
+			ON CONFLICT DO NOTHING`},
+		{&w.missing, `INSERT INTO delivery_missing (component_ref, sha, deployment_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`},
+	} {
+		stmt, err := tx.PrepareContext(ctx, s.q)
+		if err != nil {
+			w.close()
+			return nil, fmt.Errorf("prepare walk: %w", err)
+		}
+		*s.dst = stmt
 	}
-	insert, err := tx.PrepareContext(ctx, `INSERT INTO delivery_shipped (deployment_id, change_id, environment, baseline) VALUES ($1, $2, $3, $4)`)
-	if err != nil {
-		find.Close()
-		return nil, fmt.Errorf("prepare walk: %w", err)
-	}
-	return &walker{tx: tx, find: find, insert: insert}, nil
+	return w, nil
 }
 
 func (w *walker) close() {
-	w.find.Close()
-	w.insert.Close()
+	for _, s := range []*sql.Stmt{w.find, w.insert, w.missing} {
+		if s != nil {
+			s.Close()
+		}
+	}
 }
 
-// ship forgets what the line's deployments from `from` on shipped, unless
-// their source listed it, and walks them again in time order. The first
-// successful deployment of a line has nothing to diff against: what it
-// shipped is recorded as baseline and not counted. It returns the number
-// of changes each walked deployment shipped.
+// ship forgets what the line's deployments from `from` on shipped and walks
+// them again in time order. Only successful deployments ship: a failed or
+// pending one leaves its commits to the next that succeeds. The first
+// deployment of a line that ships anything has nothing to diff against:
+// what it shipped is recorded as baseline and not counted. It returns the
+// number of changes each deployment from `from` on shipped.
 func (w *walker) ship(ctx context.Context, l line, deps []Deployment, from int64, shippedBefore bool) (map[int64]int, error) {
-	var walked []int64
+	var walked []any
 	for _, d := range deps {
-		if d.FinishedAt.Unix() >= from && !d.Explicit {
+		if d.FinishedAt.Unix() >= from {
 			walked = append(walked, d.ID)
 		}
 	}
 	for start := 0; start < len(walked); start += 400 {
 		chunk := walked[start:min(start+400, len(walked))]
-		args := make([]any, len(chunk))
-		for i, id := range chunk {
-			args[i] = id
-		}
-		if _, err := w.tx.ExecContext(ctx, `DELETE FROM delivery_shipped WHERE deployment_id IN (`+placeholders(1, len(chunk))+`)`, args...); err != nil {
-			return nil, fmt.Errorf("forget shipped changes: %w", err)
+		for _, table := range []string{"delivery_shipped", "delivery_missing"} {
+			if _, err := w.tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE deployment_id IN (`+placeholders(1, len(chunk))+`)`, chunk...); err != nil {
+				return nil, fmt.Errorf("forget shipped changes: %w", err)
+			}
 		}
 	}
 	counts := map[int64]int{}
@@ -66,32 +77,28 @@ func (w *walker) ship(ctx context.Context, l line, deps []Deployment, from int64
 		if d.FinishedAt.Unix() < from {
 			continue
 		}
-		switch {
-		case d.Explicit:
-			var n int
-			if err := w.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM delivery_shipped WHERE deployment_id = $1`, d.ID).Scan(&n); err != nil {
-				return nil, fmt.Errorf("count shipped changes: %w", err)
+		n := 0
+		if d.Result == ResultSuccess {
+			var err error
+			if d.Explicit {
+				n, err = w.shipListed(ctx, l, d)
+			} else {
+				n, err = w.walk(ctx, l, d, !shippedBefore)
 			}
-			counts[d.ID] = n
-		case d.Result == ResultSuccess:
-			n, err := w.walk(ctx, l, d, !shippedBefore)
 			if err != nil {
 				return nil, err
 			}
-			counts[d.ID] = n
-		default:
-			counts[d.ID] = 0
 		}
-		if d.Result == ResultSuccess {
-			shippedBefore = true
-		}
+		counts[d.ID] = n
+		shippedBefore = shippedBefore || n > 0
 	}
 	return counts, nil
 }
 
 // walk records the changes reachable from d's commit not yet shipped to
-// its environment. Commits not stored (not sent yet, or beyond a shallow
-// clone) end their path.
+// its environment. A commit not stored (not sent yet, or beyond a shallow
+// clone) ends its path and is remembered, so that its arrival walks the
+// line again from d.
 func (w *walker) walk(ctx context.Context, l line, d Deployment, baseline bool) (int, error) {
 	stack := []string{d.SHA}
 	seen := map[string]bool{d.SHA: true}
@@ -103,11 +110,17 @@ func (w *walker) walk(ctx context.Context, l line, d Deployment, baseline bool) 
 		var parents string
 		var shipped bool
 		err := w.find.QueryRowContext(ctx, l.component, sha, l.env).Scan(&id, &parents, &shipped)
-		if errors.Is(err, sql.ErrNoRows) || err == nil && shipped {
+		if errors.Is(err, sql.ErrNoRows) {
+			if _, err := w.missing.ExecContext(ctx, l.component, sha, d.ID); err != nil {
+				return 0, fmt.Errorf("remember missing %s: %w", sha, err)
+			}
 			continue
 		}
 		if err != nil {
 			return 0, fmt.Errorf("walk %s: %w", sha, err)
+		}
+		if shipped {
+			continue
 		}
 		if _, err := w.insert.ExecContext(ctx, d.ID, id, l.env, baseline); err != nil {
 			return 0, fmt.Errorf("ship %s: %w", sha, err)
@@ -119,6 +132,29 @@ func (w *walker) walk(ctx context.Context, l line, d Deployment, baseline bool) 
 				stack = append(stack, p)
 			}
 		}
+	}
+	return n, nil
+}
+
+// shipListed records the changes the source listed for d, those not
+// shipped to its environment before.
+func (w *walker) shipListed(ctx context.Context, l line, d Deployment) (int, error) {
+	n := 0
+	for _, sha := range strings.Fields(d.listed) {
+		var id int64
+		var parents string
+		var shipped bool
+		err := w.find.QueryRowContext(ctx, l.component, sha, l.env).Scan(&id, &parents, &shipped)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && shipped {
+			continue
+		}
+		if err != nil {
+			return 0, fmt.Errorf("ship %s: %w", sha, err)
+		}
+		if _, err := w.insert.ExecContext(ctx, d.ID, id, l.env, false); err != nil {
+			return 0, fmt.Errorf("ship %s: %w", sha, err)
+		}
+		n++
 	}
 	return n, nil
 }

@@ -21,8 +21,9 @@ CREATE TABLE delivery_deployments (
     source        TEXT NOT NULL,
     external_id   TEXT NOT NULL,
     url           TEXT NOT NULL DEFAULT '',
-    -- explicit: the source listed the changes it shipped.
-    explicit      BOOLEAN NOT NULL DEFAULT FALSE,
+    -- listed holds the commits the source said it shipped, space
+    -- separated; empty means they are found through the commit graph.
+    listed        TEXT NOT NULL DEFAULT '',
     failed        BOOLEAN NOT NULL DEFAULT FALSE,
     fail_reason   TEXT NOT NULL DEFAULT '',
     rework        BOOLEAN NOT NULL DEFAULT FALSE,
@@ -72,6 +73,17 @@ CREATE TABLE delivery_shipped (
 );
 CREATE UNIQUE INDEX delivery_shipped_change ON delivery_shipped(change_id, environment);
 
+-- delivery_missing remembers the commits a deployment's walk needed and did
+-- not find (not sent yet, or beyond a shallow clone), so that the line is
+-- walked again from that deployment when one arrives.
+CREATE TABLE delivery_missing (
+    component_ref TEXT NOT NULL,
+    sha           TEXT NOT NULL,
+    deployment_id BIGINT NOT NULL REFERENCES delivery_deployments(id) ON DELETE CASCADE,
+    PRIMARY KEY (component_ref, sha, deployment_id)
+);
+CREATE INDEX delivery_missing_deployment ON delivery_missing(deployment_id);
+
 CREATE TABLE delivery_pull_requests (
     id              INTEGER PRIMARY KEY,
     component_ref   TEXT NOT NULL,
@@ -112,6 +124,9 @@ CREATE TABLE delivery_failures (
 );
 CREATE INDEX delivery_failures_deployment ON delivery_failures(deployment_id);
 CREATE INDEX delivery_failures_started ON delivery_failures(component_ref, started_at);
+-- Failures that name a deployment not found yet, tried again when
+-- deployments arrive.
+CREATE INDEX delivery_failures_unattributed ON delivery_failures(component_ref) WHERE deployment_id IS NULL AND deployment_hint <> '';
 
 -- One row per component and UTC day with production deployments. The
 -- lists are varint-encoded seconds: every counted change's lead time, and
