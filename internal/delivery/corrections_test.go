@@ -105,7 +105,11 @@ func TestFailureNamesDeploymentAsTheSourceSpellsIt(t *testing.T) {
 		mustIngest(t, s, Batch{
 			Changes: []ChangeInput{commit("pay", "a", 0)},
 			Deployments: []DeploymentInput{deploy("pay", "Run-42", "a", 1, ResultSuccess), deploy("pay", "Run-43", "a", 2, ResultSuccess),
-				func() DeploymentInput { d := deploy("pay", "Run-44", "a", 3, ResultPending); d.FinishedAt = zero(); return d }()},
+				func() DeploymentInput {
+					d := deploy("pay", "Run-44", "a", 3, ResultPending)
+					d.FinishedAt = zero()
+					return d
+				}()},
 			Failures: []FailureInput{
 				{Component: "pay", Title: "by id", StartedAt: at(5), Deployment: "Run-42", ExternalID: "f1"},
 				{Component: "pay", Title: "by sha", StartedAt: at(5), Deployment: sha("a")[:10], ExternalID: "f2"},
@@ -160,6 +164,37 @@ func TestBotChangesFromTheAPIAreNotCounted(t *testing.T) {
 			Deployments: []DeploymentInput{deploy("pay", "1", "a", 0.5, ResultSuccess), deploy("pay", "2", "c", 3, ResultSuccess)}})
 		if k := measure(t, s, Scope{}, window(0, 24)); k.Changes != 1 {
 			t.Errorf("got %d changes measured, want 1 (the bot's left out)", k.Changes)
+		}
+	})
+}
+
+func TestCycleTimeDeployPhase(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		s := newTestStore(t, d)
+		mustIngest(t, s, Batch{
+			Changes:     []ChangeInput{commit("pay", "a", 0), commit("pay", "f", 1, "a"), commit("pay", "m", 4, "a", "f")},
+			Deployments: []DeploymentInput{deploy("pay", "1", "a", 0.5, ResultSuccess), deploy("pay", "2", "m", 7, ResultSuccess)},
+		})
+		// The pull request arrives after its merge commit was deployed.
+		mustIngest(t, s, Batch{PullRequests: []PullRequestInput{{Component: "pay", Number: 1, OpenedAt: at(2), FirstCommitAt: at(1),
+			FirstReviewAt: at(3), MergedAt: at(4), MergeSHA: sha("m")}}})
+		ct, err := s.CycleTime(testCtx, Scope{}, window(0, 24))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, c := range map[string][2]string{
+			"coding": {f64(ct.CodingP50), "3600"}, "pickup": {f64(ct.PickupP50), "3600"},
+			"review": {f64(ct.ReviewP50), "3600"}, "deploy": {f64(ct.DeployP50), "10800"},
+		} {
+			if c[0] != c[1] {
+				t.Errorf("%s: got %s, want %s", name, c[0], c[1])
+			}
+		}
+		// A later deployment that arrives late but finished earlier takes
+		// the merge: the deploy phase follows it.
+		mustIngest(t, s, Batch{Deployments: []DeploymentInput{deploy("pay", "1b", "m", 5, ResultSuccess)}})
+		if ct, _ = s.CycleTime(testCtx, Scope{}, window(0, 24)); f64(ct.DeployP50) != "3600" {
+			t.Errorf("after an earlier deployment of the merge: deploy phase %s, want 3600", f64(ct.DeployP50))
 		}
 	})
 }

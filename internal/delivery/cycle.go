@@ -32,12 +32,8 @@ func (s *Store) CycleTime(ctx context.Context, sc Scope, w Window) (CycleTime, e
 	if err != nil {
 		return CycleTime{}, err
 	}
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT p.component_ref, p.opened_at, p.first_commit_at, p.first_review_at, p.merged_at,
-		(SELECT MIN(d.finished_at) FROM delivery_changes c
-			JOIN delivery_shipped sh ON sh.change_id = c.id
-			JOIN delivery_deployments d ON d.id = sh.deployment_id
-			WHERE c.component_ref = p.component_ref AND c.sha = p.merge_sha AND d.production)
-		FROM delivery_pull_requests p WHERE p.merged_at >= $1 AND p.merged_at < $2 AND NOT p.bot`, w.Start.Unix(), w.End.Unix())
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT component_ref, opened_at, first_commit_at, first_review_at, merged_at, deployed_at
+		FROM delivery_pull_requests WHERE merged_at >= $1 AND merged_at < $2 AND NOT bot`, w.Start.Unix(), w.End.Unix())
 	if err != nil {
 		return CycleTime{}, fmt.Errorf("read pull requests: %w", err)
 	}

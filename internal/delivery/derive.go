@@ -97,9 +97,14 @@ func (in *ingest) deriveLine(ctx context.Context, w *walker, l line, from int64)
 		AND result = 'success' AND change_count > 0 AND finished_at < $3)`, l.component, l.env, from).Scan(&shippedBefore); err != nil {
 		return fmt.Errorf("read line %s %s: %w", l.component, l.env, err)
 	}
-	counts, err := w.ship(ctx, l, deps, from, shippedBefore)
+	counts, touched, err := w.ship(ctx, l, deps, from, shippedBefore)
 	if err != nil {
 		return err
+	}
+	if IsProduction(l.env) {
+		if err := in.refreshDeployed(ctx, l.component, touched); err != nil {
+			return err
+		}
 	}
 	facts, err := in.failureFacts(ctx, deps)
 	if err != nil {

@@ -73,10 +73,19 @@ func (s *Store) Ingest(ctx context.Context, b Batch) (IngestResult, error) {
 	}
 	var res IngestResult
 	err = s.db.Write(ctx, func(tx *db.Tx) error {
-		res, err = s.store(ctx, tx, p)
-		return err
+		in := s.newIngest(tx)
+		if res, err = in.store(ctx, p); err != nil {
+			return err
+		}
+		return in.finish(ctx)
 	})
 	return res, err
+}
+
+// newIngest starts an ingestion in tx: one batch, or a group of webhook
+// deliveries that share what is derived at the end.
+func (s *Store) newIngest(tx *db.Tx) *ingest {
+	return &ingest{tx: tx, s: s, from: map[line]int64{}, heads: map[string][]string{}, days: map[string]map[int64]bool{}}
 }
 
 // prepared is a validated batch with the components each record is for.
@@ -145,12 +154,13 @@ func (s *Store) prepare(ctx context.Context, b Batch) (*prepared, error) {
 // derive at once. SQLite has one writer anyway.
 const serializeKey = 74260005
 
-// store writes a prepared batch in tx.
-func (s *Store) store(ctx context.Context, tx *db.Tx, p *prepared) (IngestResult, error) {
-	if err := tx.Serialize(ctx, serializeKey); err != nil {
+// store writes a prepared batch's records with their audit entries, and
+// notes what must be derived again; finish derives it.
+func (in *ingest) store(ctx context.Context, p *prepared) (IngestResult, error) {
+	if err := in.tx.Serialize(ctx, serializeKey); err != nil {
 		return IngestResult{}, err
 	}
-	in := &ingest{tx: tx, s: s, audit: audit.NewWriter(ctx, tx), from: map[line]int64{}, heads: map[string][]string{}, days: map[string]map[int64]bool{}}
+	in.res, in.audit = IngestResult{}, audit.NewWriter(ctx, in.tx)
 	b := &p.b
 	if err := in.changes(ctx, b.Changes, p.changes); err != nil {
 		return IngestResult{}, err
@@ -176,13 +186,25 @@ func (s *Store) store(ctx context.Context, tx *db.Tx, p *prepared) (IngestResult
 			}
 		}
 	}
-	for _, step := range []func(context.Context) error{in.wakeWaiting, in.derive, in.rollups, in.audit.Flush} {
+	if err := in.audit.Flush(ctx); err != nil {
+		return IngestResult{}, err
+	}
+	res := in.res
+	res.Unmatched = p.unmatched
+	return res, nil
+}
+
+// finish derives what the stored records changed: lines walked again
+// where commits arrived, failures charged, shipped changes, failure,
+// recovery and rework per deployment, then the daily rollups. A group of
+// deliveries derives once, however many touched the same line and day.
+func (in *ingest) finish(ctx context.Context) error {
+	for _, step := range []func(context.Context) error{in.wakeWaiting, in.derive, in.rollups} {
 		if err := step(ctx); err != nil {
-			return IngestResult{}, err
+			return err
 		}
 	}
-	in.res.Unmatched = p.unmatched
-	return in.res, nil
+	return nil
 }
 
 // validateBatch validates every record, naming the field by its place in

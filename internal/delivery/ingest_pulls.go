@@ -72,7 +72,30 @@ func (in *ingest) pullRequest(ctx context.Context, key string, p *PullRequestInp
 	if n.merge == "" {
 		return nil
 	}
+	if err := in.refreshDeployed(ctx, key, []string{n.merge}); err != nil {
+		return err
+	}
 	return in.restartChange(ctx, key, n.merge, earliest(1<<62, n.opened, n.first))
+}
+
+// refreshDeployed sets, for the pull requests merged by the commits given,
+// when their merge first reached production, from what is shipped now.
+func (in *ingest) refreshDeployed(ctx context.Context, key string, shas []string) error {
+	for start := 0; start < len(shas); start += 400 {
+		chunk := shas[start:min(start+400, len(shas))]
+		args := []any{key}
+		for _, s := range chunk {
+			args = append(args, s)
+		}
+		_, err := in.tx.ExecContext(ctx, `UPDATE delivery_pull_requests SET deployed_at = (SELECT MIN(d.finished_at)
+				FROM delivery_changes c JOIN delivery_shipped s ON s.change_id = c.id JOIN delivery_deployments d ON d.id = s.deployment_id
+				WHERE c.component_ref = delivery_pull_requests.component_ref AND c.sha = delivery_pull_requests.merge_sha AND d.production)
+			WHERE component_ref = $1 AND merge_sha IN (`+placeholders(2, len(chunk))+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("update pull requests' deployment: %w", err)
+		}
+	}
+	return nil
 }
 
 // restartChange moves a stored commit's lead-time start earlier, and marks

@@ -112,12 +112,13 @@ func (g *Ingester) run() {
 			}
 		}
 		err := g.s.db.Write(context.Background(), func(tx *db.Tx) error {
+			in := g.s.newIngest(tx)
 			for i, r := range group {
-				if err := g.write(tx, i, r); err != nil {
+				if err := g.write(tx, in, i, r); err != nil {
 					return err
 				}
 			}
-			return nil
+			return in.finish(context.Background())
 		})
 		for _, r := range group {
 			if err != nil && r.err == nil {
@@ -129,8 +130,9 @@ func (g *Ingester) run() {
 }
 
 // write stores one delivery of a group inside its own savepoint, so that
-// a delivery refused by the database leaves the others.
-func (g *Ingester) write(tx *db.Tx, i int, r *pending) error {
+// a delivery refused by the database leaves the others. What the group's
+// deliveries change is derived once, after the last.
+func (g *Ingester) write(tx *db.Tx, in *ingest, i int, r *pending) error {
 	ctx := r.ctx
 	sp := fmt.Sprintf("delivery_%d", i)
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
@@ -153,7 +155,7 @@ func (g *Ingester) write(tx *db.Tx, i int, r *pending) error {
 				return nil
 			}
 		}
-		res, err := g.s.store(ctx, tx, r.p)
+		res, err := in.store(ctx, r.p)
 		r.res.IngestResult = res
 		if err == nil && !res.Stored() {
 			outcome = Ignored

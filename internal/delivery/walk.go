@@ -18,6 +18,8 @@ type walker struct {
 	find    *sql.Stmt
 	insert  *sql.Stmt
 	missing *sql.Stmt
+	// touched collects the commits whose shipping a call of ship changed.
+	touched []string
 }
 
 func newWalker(ctx context.Context, tx *db.Tx) (*walker, error) {
@@ -56,19 +58,24 @@ func (w *walker) close() {
 // pending one leaves its commits to the next that succeeds. The first
 // deployment of a line that ships anything has nothing to diff against:
 // what it shipped is recorded as baseline and not counted. It returns the
-// number of changes each deployment from `from` on shipped.
-func (w *walker) ship(ctx context.Context, l line, deps []Deployment, from int64, shippedBefore bool) (map[int64]int, error) {
+// number of changes each deployment from `from` on shipped, and the
+// commits whose shipping changed (forgotten or shipped again).
+func (w *walker) ship(ctx context.Context, l line, deps []Deployment, from int64, shippedBefore bool) (map[int64]int, []string, error) {
 	var walked []any
 	for _, d := range deps {
 		if d.FinishedAt.Unix() >= from {
 			walked = append(walked, d.ID)
 		}
 	}
+	w.touched = w.touched[:0]
 	for start := 0; start < len(walked); start += 400 {
 		chunk := walked[start:min(start+400, len(walked))]
+		if err := w.forgotten(ctx, chunk); err != nil {
+			return nil, nil, err
+		}
 		for _, table := range []string{"delivery_shipped", "delivery_missing"} {
 			if _, err := w.tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE deployment_id IN (`+placeholders(1, len(chunk))+`)`, chunk...); err != nil {
-				return nil, fmt.Errorf("forget shipped changes: %w", err)
+				return nil, nil, fmt.Errorf("forget shipped changes: %w", err)
 			}
 		}
 	}
@@ -86,13 +93,32 @@ func (w *walker) ship(ctx context.Context, l line, deps []Deployment, from int64
 				n, err = w.walk(ctx, l, d, !shippedBefore)
 			}
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		counts[d.ID] = n
 		shippedBefore = shippedBefore || n > 0
 	}
-	return counts, nil
+	return counts, w.touched, nil
+}
+
+// forgotten notes the commits the deployments in ids shipped, before they
+// are forgotten.
+func (w *walker) forgotten(ctx context.Context, ids []any) error {
+	rows, err := w.tx.QueryContext(ctx, `SELECT c.sha FROM delivery_shipped s JOIN delivery_changes c ON c.id = s.change_id
+		WHERE s.deployment_id IN (`+placeholders(1, len(ids))+`)`, ids...)
+	if err != nil {
+		return fmt.Errorf("read shipped changes: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sha string
+		if err := rows.Scan(&sha); err != nil {
+			return err
+		}
+		w.touched = append(w.touched, sha)
+	}
+	return rows.Err()
 }
 
 // walk records the changes reachable from d's commit not yet shipped to
@@ -125,6 +151,7 @@ func (w *walker) walk(ctx context.Context, l line, d Deployment, baseline bool) 
 		if _, err := w.insert.ExecContext(ctx, d.ID, id, l.env, baseline); err != nil {
 			return 0, fmt.Errorf("ship %s: %w", sha, err)
 		}
+		w.touched = append(w.touched, sha)
 		n++
 		for _, p := range strings.Fields(parents) {
 			if !seen[p] {
@@ -154,6 +181,7 @@ func (w *walker) shipListed(ctx context.Context, l line, d Deployment) (int, err
 		if _, err := w.insert.ExecContext(ctx, d.ID, id, l.env, false); err != nil {
 			return 0, fmt.Errorf("ship %s: %w", sha, err)
 		}
+		w.touched = append(w.touched, sha)
 		n++
 	}
 	return n, nil

@@ -98,6 +98,9 @@ CREATE TABLE delivery_pull_requests (
     merged_at       BIGINT,
     merge_sha       TEXT NOT NULL DEFAULT '',
     head_sha        TEXT NOT NULL DEFAULT '',
+    -- deployed_at is when the merge commit first reached production,
+    -- kept by the walk so cycle time reads it without a join.
+    deployed_at     BIGINT,
     source          TEXT NOT NULL,
     UNIQUE (component_ref, number)
 );
