@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 	"time"
 )
@@ -39,14 +40,25 @@ type tally struct {
 func newTally() *tally { return &tally{days: map[int64]bool{}} }
 
 func (t *tally) add(r dailyRow) {
+	t.count(r)
+	t.lead = decodeSeconds(t.lead, r.lead)
+	t.recovery = decodeSeconds(t.recovery, r.recovery)
+}
+
+// addDecoded adds a row whose lists are already decoded.
+func (t *tally) addDecoded(r dailyRow, lead, recovery []int64) {
+	t.count(r)
+	t.lead = append(t.lead, lead...)
+	t.recovery = append(t.recovery, recovery...)
+}
+
+func (t *tally) count(r dailyRow) {
 	t.deployments += r.deployments
 	t.failed += r.failed
 	t.rework += r.rework
 	if r.deployments > 0 {
 		t.days[r.day] = true
 	}
-	t.lead = decodeSeconds(t.lead, r.lead)
-	t.recovery = decodeSeconds(t.recovery, r.recovery)
 }
 
 // keys turns the tally into measures over a window of `days` days.
@@ -61,13 +73,11 @@ func (t *tally) keys(start, end time.Time) Keys {
 		k.ReworkRate = ptr(float64(t.rework) / float64(t.deployments))
 	}
 	if len(t.lead) > 0 {
-		slices.Sort(t.lead)
-		k.LeadTimeP50 = ptr(float64(nearestRank(t.lead, 0.5)))
-		k.LeadTimeP90 = ptr(float64(nearestRank(t.lead, 0.9)))
+		k.LeadTimeP50 = ptr(float64(selectRank(t.lead, 0.5)))
+		k.LeadTimeP90 = ptr(float64(selectRank(t.lead, 0.9)))
 	}
 	if len(t.recovery) > 0 {
-		slices.Sort(t.recovery)
-		k.RecoveryP50 = ptr(float64(nearestRank(t.recovery, 0.5)))
+		k.RecoveryP50 = ptr(float64(selectRank(t.recovery, 0.5)))
 	}
 	return k
 }
@@ -76,8 +86,60 @@ func (t *tally) keys(start, end time.Time) Keys {
 // smallest value that at least a share p of the values do not exceed. Of
 // an even number of values, the median is the lower of the middle two.
 func nearestRank(sorted []int64, p float64) int64 {
-	i := int(math.Ceil(p*float64(len(sorted)))) - 1
-	return sorted[max(0, min(i, len(sorted)-1))]
+	return sorted[rankIndex(len(sorted), p)]
+}
+
+func rankIndex(n int, p float64) int {
+	i := int(math.Ceil(p*float64(n))) - 1
+	return max(0, min(i, n-1))
+}
+
+// selectRank is nearestRank of values in any order. It reorders them, and
+// takes linear time where sorting a company's million lead times would not.
+func selectRank(vs []int64, p float64) int64 {
+	k := rankIndex(len(vs), p)
+	selectNth(vs, k)
+	return vs[k]
+}
+
+// selectNth reorders vs so that vs[k] is the value sorting would put there,
+// with no greater value before it and no smaller after it (quickselect with
+// three-way partitions, so repeated values cost nothing; it sorts what is
+// left when partitions keep coming out lopsided).
+func selectNth(vs []int64, k int) {
+	lo, hi := 0, len(vs)
+	budget := 2 * bits.Len(uint(len(vs)))
+	for hi-lo > 16 {
+		if budget == 0 {
+			break
+		}
+		budget--
+		a, b, c := vs[lo], vs[lo+(hi-lo)/2], vs[hi-1]
+		pivot := max(min(a, b), min(max(a, b), c))
+		lt, i, gt := lo, lo, hi
+		for i < gt {
+			switch v := vs[i]; {
+			case v < pivot:
+				vs[lt], vs[i] = v, vs[lt]
+				lt++
+				i++
+			case v > pivot:
+				gt--
+				vs[i], vs[gt] = vs[gt], v
+			default:
+				i++
+			}
+		}
+		switch {
+		case k < lt:
+			hi = lt
+		case k >= gt:
+			lo = gt
+		default:
+			return
+		}
+	}
+	slices.Sort(vs[lo:hi])
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -79,14 +79,25 @@ type dailyRow struct {
 	lead, recovery              []byte
 }
 
+// maxScopeKeys bounds the components a rollup query names; a larger scope
+// reads every component's rollups and keeps its own.
+const maxScopeKeys = 500
+
 // daily reads the rollups of the components in set (all when nil) for the
 // days in [from, to).
 func (s *Store) daily(ctx context.Context, set map[string]bool, from, to time.Time) ([]dailyRow, error) {
 	q := `SELECT component_ref, day, deployments, failed, rework, lead_times, recovery_times FROM delivery_daily WHERE day >= $1 AND day < $2`
 	args := []any{from.Unix(), to.Unix()}
-	if len(set) == 1 {
+	if len(set) > 0 && len(set) <= maxScopeKeys {
+		// A team's or system's rollups, found through the primary key
+		// instead of read with every other component's.
+		keys := make([]string, 0, len(set))
 		for k := range set {
-			q += ` AND component_ref = $3`
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		q += ` AND component_ref IN (` + placeholders(3, len(keys)) + `)`
+		for _, k := range keys {
 			args = append(args, k)
 		}
 	}
@@ -176,20 +187,23 @@ func (s *Store) Report(ctx context.Context, sc Scope, w Window) (Report, error) 
 	for _, c := range cs {
 		owner[c.Key], title[c.Key] = c.Owner, c.Title
 	}
+	var lead, recovery []int64
 	for _, r := range rows {
 		if r.day < w.Start.Unix() {
 			old.add(r)
 			continue
 		}
-		cur.add(r)
+		// Decoded once for the four tallies the row goes into.
+		lead, recovery = decodeSeconds(lead[:0], r.lead), decodeSeconds(recovery[:0], r.recovery)
+		cur.addDecoded(r, lead, recovery)
 		for i, wk := range weeks {
 			if r.day >= wk.Start.Unix() && r.day < wk.End.Unix() {
-				weekly[i].add(r)
+				weekly[i].addDecoded(r, lead, recovery)
 			}
 		}
-		tallyOf(byComponent, r.component).add(r)
+		tallyOf(byComponent, r.component).addDecoded(r, lead, recovery)
 		if o := owner[r.component]; o != "" {
-			tallyOf(byTeam, o).add(r)
+			tallyOf(byTeam, o).addDecoded(r, lead, recovery)
 		}
 	}
 	rep.Keys, rep.Previous = cur.keys(w.Start, w.End), old.keys(prev.Start, prev.End)
