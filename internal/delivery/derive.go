@@ -73,11 +73,11 @@ type failureFacts struct {
 // line's first deployment.
 func (in *ingest) deriveLine(ctx context.Context, w *walker, l line, from int64) error {
 	var lastGood, first sql.NullInt64
-	if err := in.tx.QueryRowContext(ctx, `SELECT MAX(finished_at) FROM delivery_deployments
+	if err := in.queryRow(ctx, `SELECT MAX(finished_at) FROM delivery_deployments
 		WHERE component_ref = $1 AND environment = $2 AND finished_at < $3 AND result = 'success'`, l.component, l.env, from).Scan(&lastGood); err != nil {
 		return fmt.Errorf("read line %s %s: %w", l.component, l.env, err)
 	}
-	if err := in.tx.QueryRowContext(ctx, `SELECT MIN(finished_at) FROM delivery_deployments
+	if err := in.queryRow(ctx, `SELECT MIN(finished_at) FROM delivery_deployments
 		WHERE component_ref = $1 AND environment = $2`, l.component, l.env).Scan(&first); err != nil {
 		return fmt.Errorf("read line %s %s: %w", l.component, l.env, err)
 	}
@@ -93,7 +93,7 @@ func (in *ingest) deriveLine(ctx context.Context, w *walker, l line, from int64)
 		return err
 	}
 	var shippedBefore bool
-	if err := in.tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM delivery_deployments WHERE component_ref = $1 AND environment = $2
+	if err := in.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM delivery_deployments WHERE component_ref = $1 AND environment = $2
 		AND result = 'success' AND change_count > 0 AND finished_at < $3)`, l.component, l.env, from).Scan(&shippedBefore); err != nil {
 		return fmt.Errorf("read line %s %s: %w", l.component, l.env, err)
 	}
@@ -153,7 +153,7 @@ func (in *ingest) deriveLine(ctx context.Context, w *walker, l line, from int64)
 		changed := next[i] != derivedOf(d)
 		if changed {
 			v := next[i]
-			if _, err := in.tx.ExecContext(ctx, `UPDATE delivery_deployments SET failed = $1, fail_reason = $2, rework = $3,
+			if _, err := in.exec(ctx, `UPDATE delivery_deployments SET failed = $1, fail_reason = $2, rework = $3,
 				recovered_at = $4, recovery_s = $5, change_count = $6 WHERE id = $7`,
 				v.failed, v.reason, v.rework, v.recoveredAt, v.recoveryS, v.changes, d.ID); err != nil {
 				return fmt.Errorf("derive deployment %d: %w", d.ID, err)
@@ -169,7 +169,7 @@ func (in *ingest) deriveLine(ctx context.Context, w *walker, l line, from int64)
 // lineDeployments reads a line's finished deployments from start on, in
 // time order.
 func (in *ingest) lineDeployments(ctx context.Context, l line, start int64) ([]Deployment, error) {
-	rows, err := in.tx.QueryContext(ctx, `SELECT `+deploymentColumns+` FROM delivery_deployments
+	rows, err := in.query(ctx, `SELECT `+deploymentColumns+` FROM delivery_deployments
 		WHERE component_ref = $1 AND environment = $2 AND finished_at >= $3 ORDER BY finished_at, id`, l.component, l.env, start)
 	if err != nil {
 		return nil, fmt.Errorf("read line %s %s: %w", l.component, l.env, err)
@@ -195,7 +195,7 @@ func (in *ingest) failureFacts(ctx context.Context, deps []Deployment) (map[int6
 		for i, d := range chunk {
 			args[i] = d.ID
 		}
-		rows, err := in.tx.QueryContext(ctx, `SELECT deployment_id, MIN(started_at), COALESCE(MAX(resolved_at), 0),
+		rows, err := in.query(ctx, `SELECT deployment_id, MIN(started_at), COALESCE(MAX(resolved_at), 0),
 			SUM(CASE WHEN resolved_at IS NULL THEN 1 ELSE 0 END) FROM delivery_failures
 			WHERE deployment_id IN (`+placeholders(1, len(chunk))+`) GROUP BY deployment_id`, args...)
 		if err != nil {

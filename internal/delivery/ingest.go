@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sort"
 	"strconv"
@@ -46,6 +47,10 @@ type ingest struct {
 	// days holds production days whose rollup must be recomputed.
 	days map[string]map[int64]bool
 	res  IngestResult
+	// stmts are the statements prepared on tx; see prep.
+	stmts map[string]*sql.Stmt
+	// deferRollups leaves stale rollups to RollUpPending.
+	deferRollups bool
 }
 
 func (in *ingest) touch(l line, at int64) {

@@ -16,18 +16,16 @@ func (in *ingest) changes(ctx context.Context, list []ChangeInput, keys [][]stri
 	if len(list) == 0 {
 		return nil
 	}
-	insert, err := in.tx.PrepareContext(ctx, `INSERT INTO delivery_changes
+	insert, err := in.prep(ctx, `INSERT INTO delivery_changes
 		(component_ref, sha, parents, title, author, author_email, bot, authored_at, committed_at, started_at, source)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (component_ref, sha) DO NOTHING`)
 	if err != nil {
 		return fmt.Errorf("prepare change insert: %w", err)
 	}
-	defer insert.Close()
-	prStart, err := in.tx.PrepareContext(ctx, `SELECT opened_at, first_commit_at FROM delivery_pull_requests WHERE component_ref = $1 AND merge_sha = $2`)
+	prStart, err := in.prep(ctx, `SELECT opened_at, first_commit_at FROM delivery_pull_requests WHERE component_ref = $1 AND merge_sha = $2`)
 	if err != nil {
 		return fmt.Errorf("prepare pull request lookup: %w", err)
 	}
-	defer prStart.Close()
 	added := map[string]int{}
 	for i := range list {
 		c := &list[i]
@@ -81,7 +79,7 @@ func (in *ingest) wakeWaiting(ctx context.Context) error {
 			for _, s := range chunk {
 				args = append(args, s)
 			}
-			rows, err := in.tx.QueryContext(ctx, `SELECT d.environment, MIN(d.finished_at) FROM delivery_missing m
+			rows, err := in.query(ctx, `SELECT d.environment, MIN(d.finished_at) FROM delivery_missing m
 				JOIN delivery_deployments d ON d.id = m.deployment_id
 				WHERE m.component_ref = $1 AND m.sha IN (`+placeholders(2, len(chunk))+`) AND d.finished_at IS NOT NULL
 				GROUP BY d.environment`, args...)

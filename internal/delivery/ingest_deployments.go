@@ -19,7 +19,7 @@ import (
 // (a retried pipeline step) does not move a finished deployment.
 func (in *ingest) deployment(ctx context.Context, key string, d *DeploymentInput, field string) error {
 	env := strings.ToLower(d.Environment)
-	old, err := scanDeployment(in.tx.QueryRowContext(ctx, `SELECT `+deploymentColumns+` FROM delivery_deployments
+	old, err := scanDeployment(in.queryRow(ctx, `SELECT `+deploymentColumns+` FROM delivery_deployments
 		WHERE component_ref = $1 AND source = $2 AND external_id = $3`, key, d.Source, d.ExternalID))
 	exists := err == nil
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -68,12 +68,12 @@ func (in *ingest) deployment(ctx context.Context, key string, d *DeploymentInput
 	}
 	now := in.s.now().Unix()
 	if exists {
-		_, err = in.tx.ExecContext(ctx, `UPDATE delivery_deployments SET environment = $1, production = $2, version = $3, sha = $4,
+		_, err = in.exec(ctx, `UPDATE delivery_deployments SET environment = $1, production = $2, version = $3, sha = $4,
 			started_at = $5, finished_at = $6, result = $7, remedy = $8, url = $9, listed = $10, updated_at = $11 WHERE id = $12`,
 			n.Environment, n.Production, n.Version, n.SHA, n.StartedAt.Unix(), unix(n.FinishedAt), n.Result, n.Remedy, n.URL, n.listed, now, old.ID)
 		n.ID = old.ID
 	} else {
-		err = in.tx.QueryRowContext(ctx, `INSERT INTO delivery_deployments
+		err = in.queryRow(ctx, `INSERT INTO delivery_deployments
 			(component_ref, environment, production, version, sha, started_at, finished_at, result, remedy, source, external_id, url, listed, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id`,
 			key, n.Environment, n.Production, n.Version, n.SHA, n.StartedAt.Unix(), unix(n.FinishedAt), n.Result, n.Remedy, n.Source, n.ExternalID, n.URL, n.listed, now).Scan(&n.ID)
@@ -107,7 +107,7 @@ func (in *ingest) deployment(ctx context.Context, key string, d *DeploymentInput
 func (in *ingest) checkListed(ctx context.Context, key string, shas []string, field string) error {
 	for i, sha := range shas {
 		var id int64
-		err := in.tx.QueryRowContext(ctx, `SELECT id FROM delivery_changes WHERE component_ref = $1 AND sha = $2`, key, sha).Scan(&id)
+		err := in.queryRow(ctx, `SELECT id FROM delivery_changes WHERE component_ref = $1 AND sha = $2`, key, sha).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return apperr.Field(fmt.Sprintf("%s.changes[%d]", field, i), "commit %s is not stored for %s: send it as a change first", sha, key)
 		}

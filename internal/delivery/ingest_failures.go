@@ -28,7 +28,7 @@ type failureRow struct {
 // stays unless a later event gives another time.
 func (in *ingest) failure(ctx context.Context, key string, f *FailureInput) error {
 	var old failureRow
-	err := in.tx.QueryRowContext(ctx, `SELECT id, started_at, resolved_at, title, deployment_hint, url, deployment_id, attribution
+	err := in.queryRow(ctx, `SELECT id, started_at, resolved_at, title, deployment_hint, url, deployment_id, attribution
 		FROM delivery_failures WHERE component_ref = $1 AND source = $2 AND external_id = $3`, key, f.Source, f.ExternalID).
 		Scan(&old.id, &old.started, &old.resolved, &old.title, &old.hint, &old.url, &old.deployment, &old.attribution)
 	exists := err == nil
@@ -56,11 +56,11 @@ func (in *ingest) failure(ctx context.Context, key string, f *FailureInput) erro
 	}
 	now := in.s.now().Unix()
 	if exists {
-		_, err = in.tx.ExecContext(ctx, `UPDATE delivery_failures SET title = $1, started_at = $2, resolved_at = $3, deployment_hint = $4,
+		_, err = in.exec(ctx, `UPDATE delivery_failures SET title = $1, started_at = $2, resolved_at = $3, deployment_hint = $4,
 			url = $5, deployment_id = $6, attribution = $7, updated_at = $8 WHERE id = $9`,
 			n.title, n.started, n.resolved, n.hint, n.url, n.deployment, n.attribution, now, old.id)
 	} else {
-		err = in.tx.QueryRowContext(ctx, `INSERT INTO delivery_failures
+		err = in.queryRow(ctx, `INSERT INTO delivery_failures
 			(component_ref, title, started_at, resolved_at, deployment_hint, deployment_id, attribution, source, external_id, url, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
 			key, n.title, n.started, n.resolved, n.hint, n.deployment, n.attribution, f.Source, f.ExternalID, n.url, now).Scan(&n.id)
@@ -96,7 +96,7 @@ func (in *ingest) attribute(ctx context.Context, key, hint string, started int64
 		if len(sha) >= 7 && validSHA(sha) {
 			prefix = sha + "%"
 		}
-		err := in.tx.QueryRowContext(ctx, `SELECT id FROM delivery_deployments WHERE component_ref = $1 AND production AND finished_at IS NOT NULL
+		err := in.queryRow(ctx, `SELECT id FROM delivery_deployments WHERE component_ref = $1 AND production AND finished_at IS NOT NULL
 			AND (external_id = $2 OR sha = $3 OR sha LIKE $4) ORDER BY finished_at DESC, id DESC LIMIT 1`, key, hint, sha, prefix).Scan(&id)
 		if err == nil {
 			return sql.NullInt64{Int64: id, Valid: true}, "explicit", nil
@@ -105,7 +105,7 @@ func (in *ingest) attribute(ctx context.Context, key, hint string, started int64
 			return sql.NullInt64{}, "", fmt.Errorf("find deployment %s: %w", hint, err)
 		}
 	}
-	err := in.tx.QueryRowContext(ctx, `SELECT id FROM delivery_deployments WHERE component_ref = $1 AND production AND result = 'success'
+	err := in.queryRow(ctx, `SELECT id FROM delivery_deployments WHERE component_ref = $1 AND production AND result = 'success'
 		AND finished_at <= $2 AND finished_at >= $3 ORDER BY finished_at DESC, id DESC LIMIT 1`, key, started, started-AttributionWindow).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sql.NullInt64{}, "", nil
@@ -129,7 +129,7 @@ func (in *ingest) reattribute(ctx context.Context, key string, from int64) error
 		{`component_ref = $1 AND attribution <> 'explicit' AND started_at >= $2 AND started_at <= $3`, []any{key, from, from + AttributionWindow}},
 		{`component_ref = $1 AND deployment_id IS NULL AND deployment_hint <> ''`, []any{key}},
 	} {
-		rows, err := in.tx.QueryContext(ctx, `SELECT id, started_at, deployment_hint, deployment_id, attribution FROM delivery_failures WHERE `+q.where, q.args...)
+		rows, err := in.query(ctx, `SELECT id, started_at, deployment_hint, deployment_id, attribution FROM delivery_failures WHERE `+q.where, q.args...)
 		if err != nil {
 			return fmt.Errorf("find failures to attribute: %w", err)
 		}
@@ -157,7 +157,7 @@ func (in *ingest) reattribute(ctx context.Context, key string, from int64) error
 		if dep == f.deployment && how == f.attribution {
 			continue
 		}
-		if _, err := in.tx.ExecContext(ctx, `UPDATE delivery_failures SET deployment_id = $1, attribution = $2 WHERE id = $3`, dep, how, f.id); err != nil {
+		if _, err := in.exec(ctx, `UPDATE delivery_failures SET deployment_id = $1, attribution = $2 WHERE id = $3`, dep, how, f.id); err != nil {
 			return fmt.Errorf("attribute failure %d: %w", f.id, err)
 		}
 		if err := in.touchDeployment(ctx, f.deployment); err != nil {
@@ -177,7 +177,7 @@ func (in *ingest) touchDeployment(ctx context.Context, id sql.NullInt64) error {
 	}
 	var key, env string
 	var at sql.NullInt64
-	if err := in.tx.QueryRowContext(ctx, `SELECT component_ref, environment, finished_at FROM delivery_deployments WHERE id = $1`, id.Int64).
+	if err := in.queryRow(ctx, `SELECT component_ref, environment, finished_at FROM delivery_deployments WHERE id = $1`, id.Int64).
 		Scan(&key, &env, &at); err != nil {
 		return fmt.Errorf("read deployment %d: %w", id.Int64, err)
 	}

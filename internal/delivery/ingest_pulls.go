@@ -22,7 +22,7 @@ func (in *ingest) pullRequest(ctx context.Context, key string, p *PullRequestInp
 		first, review, merged           sql.NullInt64
 	}
 	var old pr
-	err := in.tx.QueryRowContext(ctx, `SELECT id, title, author, url, merge_sha, head_sha, bot, opened_at, first_commit_at, first_review_at, merged_at
+	err := in.queryRow(ctx, `SELECT id, title, author, url, merge_sha, head_sha, bot, opened_at, first_commit_at, first_review_at, merged_at
 		FROM delivery_pull_requests WHERE component_ref = $1 AND number = $2`, key, p.Number).
 		Scan(&old.id, &old.title, &old.author, &old.url, &old.merge, &old.head, &old.bot, &old.opened, &old.first, &old.review, &old.merged)
 	exists := err == nil
@@ -52,11 +52,11 @@ func (in *ingest) pullRequest(ctx context.Context, key string, p *PullRequestInp
 		return nil
 	}
 	if exists {
-		_, err = in.tx.ExecContext(ctx, `UPDATE delivery_pull_requests SET title = $1, author = $2, url = $3, merge_sha = $4, head_sha = $5, bot = $6,
+		_, err = in.exec(ctx, `UPDATE delivery_pull_requests SET title = $1, author = $2, url = $3, merge_sha = $4, head_sha = $5, bot = $6,
 			opened_at = $7, first_commit_at = $8, first_review_at = $9, merged_at = $10 WHERE id = $11`,
 			n.title, n.author, n.url, n.merge, n.head, n.bot, n.opened, n.first, n.review, n.merged, old.id)
 	} else {
-		_, err = in.tx.ExecContext(ctx, `INSERT INTO delivery_pull_requests
+		_, err = in.exec(ctx, `INSERT INTO delivery_pull_requests
 			(component_ref, number, title, author, bot, url, opened_at, first_commit_at, first_review_at, merged_at, merge_sha, head_sha, source)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 			key, p.Number, n.title, n.author, n.bot, n.url, n.opened, n.first, n.review, n.merged, n.merge, n.head, p.Source)
@@ -87,7 +87,7 @@ func (in *ingest) refreshDeployed(ctx context.Context, key string, shas []string
 		for _, s := range chunk {
 			args = append(args, s)
 		}
-		_, err := in.tx.ExecContext(ctx, `UPDATE delivery_pull_requests SET deployed_at = (SELECT MIN(d.finished_at)
+		_, err := in.exec(ctx, `UPDATE delivery_pull_requests SET deployed_at = (SELECT MIN(d.finished_at)
 				FROM delivery_changes c JOIN delivery_shipped s ON s.change_id = c.id JOIN delivery_deployments d ON d.id = s.deployment_id
 				WHERE c.component_ref = delivery_pull_requests.component_ref AND c.sha = delivery_pull_requests.merge_sha AND d.production)
 			WHERE component_ref = $1 AND merge_sha IN (`+placeholders(2, len(chunk))+`)`, args...)
@@ -101,7 +101,7 @@ func (in *ingest) refreshDeployed(ctx context.Context, key string, shas []string
 // restartChange moves a stored commit's lead-time start earlier, and marks
 // the days of the production deployments that shipped it for a new rollup.
 func (in *ingest) restartChange(ctx context.Context, key, sha string, start int64) error {
-	r, err := in.tx.ExecContext(ctx, `UPDATE delivery_changes SET started_at = $1
+	r, err := in.exec(ctx, `UPDATE delivery_changes SET started_at = $1
 		WHERE component_ref = $2 AND sha = $3 AND started_at > $1`, start, key, sha)
 	if err != nil {
 		return fmt.Errorf("update change %s: %w", sha, err)
@@ -109,7 +109,7 @@ func (in *ingest) restartChange(ctx context.Context, key, sha string, start int6
 	if n, _ := r.RowsAffected(); n == 0 {
 		return nil
 	}
-	rows, err := in.tx.QueryContext(ctx, `SELECT d.finished_at FROM delivery_shipped s
+	rows, err := in.query(ctx, `SELECT d.finished_at FROM delivery_shipped s
 		JOIN delivery_changes c ON c.id = s.change_id
 		JOIN delivery_deployments d ON d.id = s.deployment_id
 		WHERE c.component_ref = $1 AND c.sha = $2 AND d.production AND d.finished_at IS NOT NULL`, key, sha)

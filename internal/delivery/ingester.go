@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/chief-hq/chief/internal/apperr"
 	"github.com/chief-hq/chief/internal/db"
@@ -19,6 +21,7 @@ type Ingester struct {
 	reqs chan *pending
 	stop chan struct{}
 	wg   sync.WaitGroup
+	log  *slog.Logger
 }
 
 // Delivery is one webhook delivery to count and, when it carries records,
@@ -52,9 +55,16 @@ type pending struct {
 // maxGroup bounds the deliveries written in one transaction.
 const maxGroup = 128
 
+// rollUpEvery is how often the ingester brings the daily rollups that its
+// deliveries made stale up to date. Reading the rollups does it first too.
+const rollUpEvery = time.Second
+
 // NewIngester starts an ingester; Close stops it.
-func NewIngester(s *Store) *Ingester {
-	g := &Ingester{s: s, reqs: make(chan *pending), stop: make(chan struct{})}
+func NewIngester(s *Store, log *slog.Logger) *Ingester {
+	if log == nil {
+		log = slog.Default()
+	}
+	g := &Ingester{s: s, reqs: make(chan *pending), stop: make(chan struct{}), log: log}
 	g.wg.Add(1)
 	go g.run()
 	return g
@@ -94,11 +104,28 @@ func (g *Ingester) Submit(ctx context.Context, d Delivery) (DeliveryResult, erro
 
 func (g *Ingester) run() {
 	defer g.wg.Done()
+	tick := time.NewTicker(rollUpEvery)
+	defer tick.Stop()
+	stale := true // a previous process may have left some
+	rollUp := func() {
+		if !stale {
+			return
+		}
+		if _, err := g.s.RollUpPending(context.Background()); err != nil {
+			g.log.Error("roll up deliveries", "err", err)
+			return
+		}
+		stale = false
+	}
+	defer rollUp()
 	for {
 		var group []*pending
 		select {
 		case r := <-g.reqs:
 			group = append(group, r)
+		case <-tick.C:
+			rollUp()
+			continue
 		case <-g.stop:
 			return
 		}
@@ -113,6 +140,7 @@ func (g *Ingester) run() {
 		}
 		err := g.s.db.Write(context.Background(), func(tx *db.Tx) error {
 			in := g.s.newIngest(tx)
+			in.deferRollups = true
 			for i, r := range group {
 				if err := g.write(tx, in, i, r); err != nil {
 					return err
@@ -120,6 +148,7 @@ func (g *Ingester) run() {
 			}
 			return in.finish(context.Background())
 		})
+		stale = stale || err == nil
 		for _, r := range group {
 			if err != nil && r.err == nil {
 				r.err, r.res = err, DeliveryResult{}

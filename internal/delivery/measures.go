@@ -86,6 +86,9 @@ const maxScopeKeys = 500
 // daily reads the rollups of the components in set (all when nil) for the
 // days in [from, to).
 func (s *Store) daily(ctx context.Context, set map[string]bool, from, to time.Time) ([]dailyRow, error) {
+	if err := s.rollUpIfPending(ctx); err != nil {
+		return nil, err
+	}
 	q := `SELECT component_ref, day, deployments, failed, rework, lead_times, recovery_times FROM delivery_daily WHERE day >= $1 AND day < $2`
 	args := []any{from.Unix(), to.Unix()}
 	if len(set) > 0 && len(set) <= maxScopeKeys {

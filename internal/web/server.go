@@ -81,7 +81,7 @@ func New(o Options) (*Server, error) {
 		slots:   make(chan struct{}, 2*runtime.GOMAXPROCS(0)),
 	}
 	s.metrics = newMetrics(o.DB)
-	s.ingester = delivery.NewIngester(s.delivery)
+	s.ingester = delivery.NewIngester(s.delivery, o.Logger)
 	return s, nil
 }
 

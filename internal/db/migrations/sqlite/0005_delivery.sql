@@ -147,6 +147,15 @@ CREATE TABLE delivery_daily (
 );
 CREATE INDEX delivery_daily_day ON delivery_daily(day);
 
+-- delivery_dirty lists the daily rollups that webhook deliveries made
+-- stale: they are recomputed in a moment, many deliveries at once, and
+-- before any reading of the rollups.
+CREATE TABLE delivery_dirty (
+    component_ref TEXT NOT NULL,
+    day           BIGINT NOT NULL,
+    PRIMARY KEY (component_ref, day)
+);
+
 -- Webhook sources: one per sending system, each with its own secret.
 CREATE TABLE delivery_sources (
     id          INTEGER PRIMARY KEY,
