@@ -164,7 +164,7 @@ func (g *Ingester) run() {
 func (g *Ingester) write(tx *db.Tx, in *ingest, i int, r *pending) error {
 	ctx := r.ctx
 	sp := fmt.Sprintf("delivery_%d", i)
-	if _, err := tx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
+	if _, err := in.exec(ctx, "SAVEPOINT "+sp); err != nil {
 		return err
 	}
 	now := g.s.now().Unix()
@@ -174,7 +174,7 @@ func (g *Ingester) write(tx *db.Tx, in *ingest, i int, r *pending) error {
 			return nil
 		}
 		if r.d.ID != "" {
-			res, err := tx.ExecContext(ctx, `INSERT INTO delivery_receipts (source_id, delivery_id, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+			res, err := in.exec(ctx, `INSERT INTO delivery_receipts (source_id, delivery_id, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
 				r.d.SourceID, r.d.ID, now)
 			if err != nil {
 				return fmt.Errorf("record delivery: %w", err)
@@ -193,7 +193,7 @@ func (g *Ingester) write(tx *db.Tx, in *ingest, i int, r *pending) error {
 	}()
 	if err != nil {
 		r.err = err
-		if _, rbErr := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+sp); rbErr != nil {
+		if _, rbErr := in.exec(ctx, "ROLLBACK TO SAVEPOINT "+sp); rbErr != nil {
 			return rbErr
 		}
 		outcome = Rejected
@@ -202,9 +202,9 @@ func (g *Ingester) write(tx *db.Tx, in *ingest, i int, r *pending) error {
 	if r.err != nil {
 		msg = r.err.Error()
 	}
-	if err := countDelivery(ctx, tx, r.d.SourceID, outcome, now, msg); err != nil {
+	if err := in.countDelivery(ctx, r.d.SourceID, outcome, now, msg); err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, "RELEASE SAVEPOINT "+sp)
+	_, err = in.exec(ctx, "RELEASE SAVEPOINT "+sp)
 	return err
 }

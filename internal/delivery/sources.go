@@ -124,7 +124,7 @@ func (s *Store) Sources(ctx context.Context) ([]Source, error) {
 
 // SourceByName returns a source, or not found.
 func (s *Store) SourceByName(ctx context.Context, name string) (Source, error) {
-	src, err := scanSource(s.db.Read().QueryRowContext(ctx, `SELECT `+sourceColumns+` FROM delivery_sources WHERE name = $1`, name))
+	src, err := scanSource(s.db.QueryRow(ctx, `SELECT `+sourceColumns+` FROM delivery_sources WHERE name = $1`, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return src, apperr.New(apperr.NotFound, "no webhook source %q", name)
 	}
@@ -155,10 +155,10 @@ const (
 	Rejected
 )
 
-// countDelivery adds one delivery to a source's counters in tx.
-func countDelivery(ctx context.Context, tx *db.Tx, sourceID int64, o Outcome, at int64, lastError string) error {
+// countDelivery adds one delivery to a source's counters.
+func (in *ingest) countDelivery(ctx context.Context, sourceID int64, o Outcome, at int64, lastError string) error {
 	col := [...]string{"received", "ignored", "rejected"}[o]
-	_, err := tx.ExecContext(ctx, `UPDATE delivery_sources SET `+col+` = `+col+` + 1, last_at = $1,
+	_, err := in.exec(ctx, `UPDATE delivery_sources SET `+col+` = `+col+` + 1, last_at = $1,
 		last_error = CASE WHEN $2 = '' THEN last_error ELSE $2 END WHERE id = $3`, at, lastError, sourceID)
 	if err != nil {
 		return fmt.Errorf("count delivery of source %s: %w", strconv.FormatInt(sourceID, 10), err)
