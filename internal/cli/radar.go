@@ -28,10 +28,10 @@ and make the radar match it: technologies new in the file are added, others
 updated, and a changed ring is recorded as a ring change citing the file.
 Technologies not in the file are left alone. Quadrant and ring names match
 without regard to case and punctuation ("Languages & Frameworks" is
-"languages-and-frameworks"); Zalando entries refer to them by position. HTML
-in descriptions is sanitized. If any entry cannot be used, nothing changes and
-every problem is listed by line (CSV) or entry (JSON). Importing the same file
-again changes nothing.`,
+"languages-and-frameworks"); Zalando entries refer to them by position.
+Descriptions are kept as written, Markdown or HTML, and sanitized when shown.
+If any entry cannot be used, nothing changes and every problem is listed by
+line (CSV) or entry (JSON). Importing the same file again changes nothing.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			format, err := radar.ParseFormat(radarFlag(cmd, "format"))
@@ -187,6 +187,10 @@ records made in Chief as MADR. Importing the folder gives the same records.`,
 					return err
 				}
 				for _, f := range files {
+					// Names come from imports; write none outside the folder.
+					if !radar.IsADRFileName(f.Name) || filepath.Base(f.Name) != f.Name {
+						return fmt.Errorf("decision record file name %q is not a plain NNNN-title.md name; nothing after it was written", f.Name)
+					}
 					if err := os.WriteFile(filepath.Join(out, f.Name), f.Data, 0o644); err != nil {
 						return err
 					}

@@ -8,6 +8,7 @@ package markdown
 import (
 	"bytes"
 	"html/template"
+	"regexp"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
@@ -28,10 +29,16 @@ var (
 	policy = newPolicy()
 )
 
+// checkboxType is the one input type descriptions may hold.
+var checkboxType = regexp.MustCompile(`^(?i)checkbox$`)
+
 func newPolicy() *bluemonday.Policy {
 	p := bluemonday.UGCPolicy()
-	// GFM task lists render disabled checkboxes.
-	p.AllowAttrs("type").Matching(bluemonday.SpaceSeparatedTokens).OnElements("input")
+	// GFM task lists render disabled checkboxes. No other kind of input
+	// gets through: a password or text box in a description would ask
+	// readers to type something into a page that someone else wrote. An
+	// input left with no allowed attribute is dropped.
+	p.AllowAttrs("type").Matching(checkboxType).OnElements("input")
 	p.AllowAttrs("checked", "disabled").OnElements("input")
 	// Table cells keep their alignment.
 	p.AllowAttrs("align").Matching(bluemonday.CellAlign).OnElements("td", "th")
@@ -47,10 +54,4 @@ func Render(src string) template.HTML {
 		return template.HTML(template.HTMLEscapeString(src))
 	}
 	return template.HTML(policy.SanitizeBytes(buf.Bytes()))
-}
-
-// Sanitize cleans HTML that came from outside, keeping what the rendering
-// policy allows, so that it can be stored and shown later as Markdown.
-func Sanitize(html string) string {
-	return policy.Sanitize(html)
 }

@@ -132,7 +132,7 @@ func (in *DecisionInput) Validate() error {
 		return apperr.Field("body", "is longer than 200000 characters")
 	}
 	if !in.Date.IsZero() {
-		in.Date = Day(in.Date)
+		in.Date = dateOf(in.Date)
 	}
 	var deciders []string
 	for i, d := range in.Deciders {
@@ -233,7 +233,7 @@ func (s *Store) fillLinks(ctx context.Context, list []Decision) error {
 	for i := range list {
 		byID[list[i].ID] = &list[i]
 	}
-	rows, err := s.db.Query(ctx, `SELECT l.decision_id, t.name FROM radar_decision_technologies l JOIN radar_technologies t ON t.id = l.technology_id ORDER BY t.slug`)
+	rows, err := s.db.Query(ctx, `SELECT l.decision_id, t.name FROM radar_decision_technologies l JOIN radar_technologies t ON t.id = l.technology_id`)
 	if err != nil {
 		return fmt.Errorf("read decision links: %w", err)
 	}
@@ -252,7 +252,7 @@ func (s *Store) fillLinks(ctx context.Context, list []Decision) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	rows, err = s.db.Query(ctx, `SELECT decision_id, entity_ref FROM radar_decision_entities ORDER BY entity_ref`)
+	rows, err = s.db.Query(ctx, `SELECT decision_id, entity_ref FROM radar_decision_entities`)
 	if err != nil {
 		return fmt.Errorf("read decision links: %w", err)
 	}
@@ -267,7 +267,19 @@ func (s *Store) fillLinks(ctx context.Context, list []Decision) error {
 			d.Entities = append(d.Entities, ref)
 		}
 	}
+	for i := range list {
+		sortLinks(list[i].Technologies, list[i].Entities)
+	}
 	return rows.Err()
+}
+
+// sortLinks puts a decision's links in the one order they are kept and
+// compared in: technologies by slug, entities by key. Sorting here rather
+// than in SQL keeps the order the same on both engines, whatever their
+// collation.
+func sortLinks(technologies, entities []string) {
+	slices.SortFunc(technologies, func(a, b string) int { return strings.Compare(Slug(a), Slug(b)) })
+	slices.Sort(entities)
 }
 
 // Decision returns one decision record by number, or not found.

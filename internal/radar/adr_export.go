@@ -3,6 +3,8 @@ package radar
 import (
 	"context"
 	"fmt"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -36,10 +38,11 @@ func (s *Store) ExportADRs(ctx context.Context) ([]ExportFile, error) {
 	return out, nil
 }
 
-// ADRFileName is the file a record is written to: the one it came from, or
+// ADRFileName is the file a record is written to: the one it came from
+// when that is a plain record name (see IsADRFileName), or
 // 0001-title-in-lower-case.md.
 func ADRFileName(d Decision) string {
-	if d.FileName != "" {
+	if IsADRFileName(d.FileName) {
 		return d.FileName
 	}
 	var b strings.Builder
@@ -58,6 +61,18 @@ func ADRFileName(d Decision) string {
 		slug = "decision"
 	}
 	return fmt.Sprintf("%04d-%s.md", d.Number, slug)
+}
+
+// exportNameRe is what an exported record's file name may be: a number, a
+// dash, a name without path separators, and a Markdown extension.
+var exportNameRe = regexp.MustCompile(`^\d+-[^/\\]+\.(md|markdown)$`)
+
+// IsADRFileName reports whether name is safe to write a record to inside
+// a folder: a numbered Markdown file name, with no path in it. Stored file
+// names come from imports and are checked again before an export trusts
+// them.
+func IsADRFileName(name string) bool {
+	return exportNameRe.MatchString(name) && filepath.Base(name) == name
 }
 
 // FormatADR writes d in its layout. all holds the other records by number,

@@ -24,8 +24,9 @@ type ADRFile struct {
 	StatusLine int
 }
 
-// adrNameRe matches numbered record files: 0001-use-postgres.md.
-var adrNameRe = regexp.MustCompile(`^(\d{1,6})-.+\.(md|markdown)$`)
+// adrNameRe matches numbered record files: 0001-use-postgres.md. A name
+// holds no path separator, of either kind: exports write files by it.
+var adrNameRe = regexp.MustCompile(`^(\d{1,6})-[^/\\]+\.(md|markdown)$`)
 
 // maxADRSize bounds one record file.
 const maxADRSize = 1 << 20
@@ -439,7 +440,7 @@ func parseDate(s string) (time.Time, error) {
 		return t, nil
 	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return Day(t), nil
+		return dateOf(t), nil
 	}
 	return time.Time{}, fmt.Errorf("date %q is not YYYY-MM-DD", s)
 }

@@ -53,8 +53,7 @@ func (s *Store) resolveLinks(ctx context.Context, in *DecisionInput) (links, err
 			l.entities = append(l.entities, ref.Key())
 		}
 	}
-	slices.Sort(l.names)
-	slices.Sort(l.entities)
+	sortLinks(l.names, l.entities)
 	return l, nil
 }
 
@@ -76,7 +75,7 @@ func (s *Store) CreateDecision(ctx context.Context, in DecisionInput) (Decision,
 				return fmt.Errorf("next decision number: %w", err)
 			}
 		}
-		if err := checkSuperseding(ctx, tx, in.SupersededBy, nil); err != nil {
+		if err := checkSuperseding(ctx, tx, in.Number, in.SupersededBy); err != nil {
 			return err
 		}
 		d = fromInput(in)
@@ -93,18 +92,34 @@ func fromInput(in DecisionInput) Decision {
 		Deciders: in.Deciders, Body: in.Body}
 }
 
-// checkSuperseding makes sure decision number n exists, in tx or among
-// also (numbers about to be written). 0 passes.
-func checkSuperseding(ctx context.Context, tx *db.Tx, n int, also map[int]bool) error {
-	if n == 0 || also[n] {
-		return nil
+// checkSuperseding makes sure that decision number may be superseded by
+// decision by, in tx: by exists, and the chain of replacements from by does
+// not lead back to number, which would leave no decision in force. 0
+// passes.
+func checkSuperseding(ctx context.Context, tx *db.Tx, number, by int) error {
+	seen := map[int]bool{}
+	for n := by; n != 0; {
+		if n == number {
+			return apperr.Field("superseded_by", "decision %d is itself replaced, directly or in turn, by decision %d; a decision cannot be replaced by one it replaces", by, number)
+		}
+		if seen[n] {
+			return nil // a loop among the others, which this change neither makes nor mends
+		}
+		seen[n] = true
+		var next int
+		err := tx.QueryRowContext(ctx, `SELECT COALESCE(superseded_by, 0) FROM radar_decisions WHERE number = $1`, n).Scan(&next)
+		if errors.Is(err, sql.ErrNoRows) {
+			if n == by {
+				return apperr.Field("superseded_by", "there is no decision number %d", n)
+			}
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("follow superseding decisions: %w", err)
+		}
+		n = next
 	}
-	var one int
-	err := tx.QueryRowContext(ctx, `SELECT 1 FROM radar_decisions WHERE number = $1`, n).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return apperr.Field("superseded_by", "there is no decision number %d", n)
-	}
-	return err
+	return nil
 }
 
 func (d *Decision) fields() map[string]any {
@@ -237,7 +252,7 @@ func (s *Store) UpdateDecision(ctx context.Context, number int, in DecisionInput
 	n := fromInput(in)
 	d.Title, d.Date, d.Status, d.SupersededBy, d.Deciders, d.Body = n.Title, n.Date, n.Status, n.SupersededBy, n.Deciders, n.Body
 	err = s.db.Write(ctx, func(tx *db.Tx) error {
-		if err := checkSuperseding(ctx, tx, in.SupersededBy, nil); err != nil {
+		if err := checkSuperseding(ctx, tx, number, in.SupersededBy); err != nil {
 			return err
 		}
 		if _, err := updateDecision(ctx, tx, old, &d); err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/chief-hq/chief/internal/apperr"
 	"github.com/chief-hq/chief/internal/db"
 	"github.com/chief-hq/chief/internal/db/dbtest"
+	"github.com/chief-hq/chief/internal/markdown"
 )
 
 const byorCSV = `name,ring,quadrant,isNew,description
@@ -48,8 +49,9 @@ func TestImportBYORCSV(t *testing.T) {
 		if g.QuadrantName != "Languages & Frameworks" || g.RingName != "Adopt" || g.Marker != MarkerNew {
 			t.Errorf("got Go in %s/%s marker %q, want Languages & Frameworks/Adopt new", g.QuadrantName, g.RingName, g.Marker)
 		}
-		if strings.Contains(g.Description, "script") || strings.Contains(g.Description, "javascript:") || !strings.Contains(g.Description, "Simple") {
-			t.Errorf("got description %q, want it sanitized", g.Description)
+		if shown := string(markdown.Render(g.Description)); strings.Contains(shown, "<script") || strings.Contains(shown, "javascript:") ||
+			!strings.Contains(shown, "Simple") {
+			t.Errorf("got description %q shown as %q, want it sanitized when shown", g.Description, shown)
 		}
 		n, _ := s.Technology(testCtx, "nodejs")
 		if n.Description != "Runs JavaScript\non servers" || n.Marker != MarkerNone {

@@ -35,9 +35,18 @@ type Radar struct {
 	extra map[string]map[string]json.RawMessage
 }
 
-// HoldRing is the index of the outermost ring, the one that says to stop
-// using a technology.
-func (r Radar) HoldRing() int { return len(r.Rings) - 1 }
+// HoldRing is the index of the ring that says to stop using a technology:
+// the outermost ring of a radar with more than one ring. A radar of one
+// ring has none (-1): its only ring is where every technology sits.
+func (r Radar) HoldRing() int {
+	if len(r.Rings) < 2 {
+		return -1
+	}
+	return len(r.Rings) - 1
+}
+
+// IsHold reports whether ring is the hold ring (see HoldRing).
+func (r Radar) IsHold(ring int) bool { return ring >= 0 && ring == r.HoldRing() }
 
 // QuadrantIndex finds a quadrant by name, matched by Slug.
 func (r Radar) QuadrantIndex(name string) (int, bool) {

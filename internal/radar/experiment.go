@@ -102,7 +102,7 @@ func (in *ExperimentInput) Validate() error {
 	case len(in.SuccessCriteria) > 5000:
 		return apperr.Field("success_criteria", "is longer than 5000 characters")
 	}
-	in.Start, in.End = Day(in.Start), Day(in.End)
+	in.Start, in.End = dateOf(in.Start), dateOf(in.End)
 	if in.End.Before(in.Start) {
 		return apperr.Field("end", "is before the start")
 	}

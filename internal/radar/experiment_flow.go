@@ -135,9 +135,12 @@ func (in *ProposalInput) Validate() error {
 }
 
 // ApplyExperimentProposal moves the experiment's technology to the ring the
-// experiment proposed, as a ring change citing the experiment. It returns
-// not found, invalid, and conflict when the experiment is not concluded,
-// proposes nothing or was applied already.
+// experiment proposed, as a ring change citing the experiment. When the
+// technology sits in that ring already (someone moved it meanwhile), the
+// proposal is marked applied and no ring change is made: the answer then
+// has ID 0 and From equal to To. It returns not found, invalid, and
+// conflict when the experiment is not concluded, proposes nothing or was
+// applied already.
 func (s *Store) ApplyExperimentProposal(ctx context.Context, id int64, in ProposalInput) (RingChange, error) {
 	if err := in.Validate(); err != nil {
 		return RingChange{}, err
@@ -179,12 +182,18 @@ func (s *Store) ApplyExperimentProposal(ctx context.Context, id int64, in Propos
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.New(apperr.Conflict, "experiment %d's proposal is applied already", id)
 		}
-		c, err = changeRing(ctx, tx, r, t, e.ProposedRing, RingChangeInput{Ring: r.Rings[e.ProposedRing].Name, DecidedBy: in.DecidedBy,
-			Reason: reason, ReviewAt: in.ReviewAt, Decision: in.Decision}, id)
-		if err != nil {
-			return err
+		changes := map[string]audit.Change{"proposal_applied": {Old: false, New: true}}
+		if t.Ring == e.ProposedRing {
+			c = RingChange{Technology: t.Name, Quadrant: t.Quadrant, From: t.Ring, To: t.Ring, FromName: r.Rings[t.Ring].Name,
+				ToName: r.Rings[t.Ring].Name, DecidedBy: in.DecidedBy, Reason: reason, Experiment: id}
+		} else {
+			c, err = changeRing(ctx, tx, r, t, e.ProposedRing, RingChangeInput{Ring: r.Rings[e.ProposedRing].Name, DecidedBy: in.DecidedBy,
+				Reason: reason, ReviewAt: in.ReviewAt, Decision: in.Decision}, id)
+			if err != nil {
+				return err
+			}
 		}
-		return audit.Record(ctx, tx, "apply_proposal", "experiment", fmt.Sprint(id), map[string]audit.Change{"proposal_applied": {Old: false, New: true}})
+		return audit.Record(ctx, tx, "apply_proposal", "experiment", fmt.Sprint(id), changes)
 	})
 	return c, err
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/chief-hq/chief/internal/apperr"
 	"github.com/chief-hq/chief/internal/catalog"
 )
 
@@ -33,14 +32,19 @@ type HoldEntry struct {
 	Source    string `json:"source"`
 }
 
-// HoldReport lists every entity that uses a technology in the outermost
-// ring, ordered by owner, entity and technology.
+// HoldReport lists every entity that uses a technology in the hold ring
+// (see Radar.HoldRing), ordered by owner, entity and technology. A radar
+// of one ring has none, and an empty report.
 func (s *Store) HoldReport(ctx context.Context) ([]HoldEntry, error) {
 	r, err := s.Radar(ctx)
 	if err != nil {
 		return nil, err
 	}
+	out := []HoldEntry{}
 	hold := r.HoldRing()
+	if hold < 0 {
+		return out, nil
+	}
 	rows, err := s.db.Query(ctx, `SELECT t.name, t.quadrant, u.entity_ref, u.source,
 		COALESCE((SELECT MAX(c.decided_at) FROM radar_ring_changes c WHERE c.technology_id = t.id AND c.to_ring = $1
 			AND (c.from_ring IS NULL OR c.from_ring <> c.to_ring)), t.created_at)
@@ -48,7 +52,6 @@ func (s *Store) HoldReport(ctx context.Context) ([]HoldEntry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hold report: %w", err)
 	}
-	var out []HoldEntry
 	for rows.Next() {
 		var e HoldEntry
 		var quadrant int
@@ -67,22 +70,32 @@ func (s *Store) HoldReport(ctx context.Context) ([]HoldEntry, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	// The catalog is read after the rows are closed: PostgreSQL and the
-	// read pool do not like a query nested in an open result set.
+	// The catalog is read after the rows are closed, in one go: PostgreSQL
+	// and the read pool do not like a query nested in an open result set.
+	refs := make([]catalog.Ref, len(out))
+	keys := make([]string, 0, len(out))
 	for i := range out {
-		e := &out[i]
-		ref, err := catalog.ParseRef(e.Entity, "Component", catalog.DefaultNamespace)
+		ref, err := catalog.ParseRef(out[i].Entity, "Component", catalog.DefaultNamespace)
 		if err != nil {
-			e.Name = e.Entity
+			out[i].Name = out[i].Entity
+			continue
+		}
+		refs[i] = ref
+		keys = append(keys, ref.Key())
+	}
+	found, err := s.catalog.ByKeys(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		e, ref := &out[i], refs[i]
+		if ref.Name == "" {
 			continue
 		}
 		e.Kind, e.Name = ref.Kind, ref.Name
-		rec, err := s.catalog.Get(ctx, ref)
-		if apperr.Is(err, apperr.NotFound) {
+		rec, ok := found[ref.Key()]
+		if !ok {
 			continue
-		}
-		if err != nil {
-			return nil, err
 		}
 		e.InCatalog = true
 		e.Kind = rec.Entity.Kind
@@ -103,8 +116,25 @@ func (s *Store) HoldReport(ctx context.Context) ([]HoldEntry, error) {
 		}
 		return strings.Compare(a.Technology, b.Technology)
 	})
-	if out == nil {
-		out = []HoldEntry{}
-	}
 	return out, nil
+}
+
+// HoldEntityCount counts the entities that use a technology in the hold
+// ring, each once, whether or not they are still in the catalog: the
+// radar page's figure, without the report's catalog reads.
+func (s *Store) HoldEntityCount(ctx context.Context) (int, error) {
+	r, err := s.Radar(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if r.HoldRing() < 0 {
+		return 0, nil
+	}
+	var n int
+	err = s.db.QueryRow(ctx, `SELECT COUNT(DISTINCT u.entity_ref) FROM radar_usage u JOIN radar_technologies t ON t.id = u.technology_id
+		WHERE t.ring = $1`, r.HoldRing()).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count entities using technologies on hold: %w", err)
+	}
+	return n, nil
 }

@@ -87,6 +87,14 @@ func Day(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
+// dateOf returns the calendar date t shows in its own location, as
+// midnight UTC, the form dates are kept in: 2025-03-31T00:00:00+02:00 is
+// 31 March, where Day would say 30 March. Dates people send mean the day
+// they wrote.
+func dateOf(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
 // dateLayout is how dates are written in files and messages.
 const dateLayout = "2006-01-02"
 

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/chief-hq/chief/internal/apperr"
-	"github.com/chief-hq/chief/internal/markdown"
 )
 
 // Format is a radar file format Chief reads and writes.
@@ -57,7 +56,7 @@ type RadarEntry struct {
 	Ring          string
 	QuadrantIndex int
 	RingIndex     int
-	// Description is sanitized HTML or Markdown.
+	// Description is Markdown (which may hold HTML), as the file has it.
 	Description string
 	Link        string
 	Marker      Marker
@@ -144,14 +143,12 @@ func DetectFormat(name string, data []byte) (Format, error) {
 	return "", apperr.New(apperr.Invalid, "%s: cannot tell the format (not CSV with a name column, not JSON); give --format byor-csv, byor-json or zalando", name)
 }
 
-// cleanDescription sanitizes HTML in an imported description.
-func cleanDescription(s string) string {
-	s = strings.TrimSpace(s)
-	if strings.ContainsAny(s, "<>") {
-		return strings.TrimSpace(markdown.Sanitize(s))
-	}
-	return s
-}
+// cleanDescription trims an imported description and otherwise keeps it
+// as written. Descriptions are Markdown, which may hold HTML; showing one
+// (markdown.Render) is what sanitizes it. Sanitizing here would damage
+// Markdown (code spans such as `List<T>`, block quotes, comparison signs),
+// so that an export imported again would no longer match.
+func cleanDescription(s string) string { return strings.TrimSpace(s) }
 
 // parseMarker reads BYOR's status column: New, Moved In, Moved Out,
 // No Change (any spelling).

@@ -27,7 +27,9 @@ type RadarImportResult struct {
 	Problems   []Problem `json:"problems"`
 }
 
-// radarLock serializes radar imports on PostgreSQL.
+// radarLock serializes, on PostgreSQL, the writes that read where a
+// technology sits before they move it: imports, ring changes, edits and
+// applied experiment proposals.
 const radarLock = 74260603
 
 // matched is an entry resolved against the radar.

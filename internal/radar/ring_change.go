@@ -35,6 +35,10 @@ type RingChange struct {
 	Experiment int64 `json:"experiment"`
 }
 
+// IsQuadrantMove reports whether c only moved the technology to another
+// quadrant: a change of place, not a ring decision.
+func (c RingChange) IsQuadrantMove() bool { return c.From == c.To }
+
 // RingChangeInput moves a technology to another ring.
 type RingChangeInput struct {
 	// Ring is the new ring's name, matched by Slug.
@@ -215,13 +219,22 @@ func (s *Store) RingChanges(ctx context.Context, name string) ([]RingChange, err
 	return s.queryRingChanges(ctx, `SELECT `+ringChangeColumns+ringChangeFrom+` WHERE c.technology_id = $1 ORDER BY c.decided_at, c.id`, t.ID)
 }
 
-// ReviewsDue returns the latest ring change of each technology whose
+// ReviewsDue returns the latest ring decision of each technology whose
 // review date is at or before at, soonest first: decisions to look at again.
+// Quadrant moves are no ring decisions and leave a review due.
 func (s *Store) ReviewsDue(ctx context.Context, at time.Time) ([]RingChange, error) {
 	return s.queryRingChanges(ctx, `SELECT `+ringChangeColumns+ringChangeFrom+`
 		WHERE c.review_at IS NOT NULL AND c.review_at <= $1
-		AND c.id = (SELECT c2.id FROM radar_ring_changes c2 WHERE c2.technology_id = c.technology_id ORDER BY c2.decided_at DESC, c2.id DESC LIMIT 1)
+		AND c.id = (SELECT c2.id FROM radar_ring_changes c2 WHERE c2.technology_id = c.technology_id
+			AND (c2.from_ring IS NULL OR c2.from_ring <> c2.to_ring) ORDER BY c2.decided_at DESC, c2.id DESC LIMIT 1)
 		ORDER BY c.review_at, t.slug`, unix(at))
+}
+
+// DecisionRingChanges returns the ring changes that cite decision number,
+// oldest first, whether or not the decision links their technologies.
+func (s *Store) DecisionRingChanges(ctx context.Context, number int) ([]RingChange, error) {
+	return s.queryRingChanges(ctx, `SELECT `+ringChangeColumns+ringChangeFrom+`
+		WHERE c.decision_id = (SELECT id FROM radar_decisions WHERE number = $1) ORDER BY c.decided_at, c.id`, number)
 }
 
 // allRingChanges returns every ring change up to at, by technology and time.

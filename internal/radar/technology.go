@@ -108,7 +108,7 @@ func (in *TechnologyInput) Validate() error {
 			return apperr.Field(fmt.Sprintf("links[%d].url", i), "%s", err)
 		}
 	}
-	tags := in.Tags[:0:0]
+	tags := make([]string, 0, len(in.Tags))
 	for i, t := range in.Tags {
 		t = strings.ToLower(strings.TrimSpace(t))
 		if t == "" || len(t) > 63 || strings.ContainsAny(t, " \t\n,") {
@@ -152,6 +152,8 @@ func scanTechnology(row interface{ Scan(...any) error }, r Radar) (Technology, e
 		json.Unmarshal([]byte(extra), &t.extra)); err != nil {
 		return t, fmt.Errorf("technology %s: %w", t.Name, err)
 	}
+	// Rows written by older versions may hold null for no links or tags.
+	t.Links, t.Tags = nonNil(t.Links), nonNil(t.Tags)
 	t.CreatedAt, t.UpdatedAt = fromUnix(created), fromUnix(updated)
 	t.name(r)
 	return t, nil

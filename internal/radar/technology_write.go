@@ -151,32 +151,39 @@ func (s *Store) UpdateTechnology(ctx context.Context, name string, in Technology
 	if err := in.Validate(); err != nil {
 		return Technology{}, err
 	}
-	r, err := s.Radar(ctx)
+	var t Technology
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
+		// The technology is read here, after any ring change under way:
+		// a quadrant move records the ring the technology is in.
+		if err := tx.Serialize(ctx, radarLock); err != nil {
+			return err
+		}
+		r, err := s.radarTx(ctx, tx)
+		if err != nil {
+			return err
+		}
+		old, err := technologyTx(ctx, tx, r, name)
+		if err != nil {
+			return err
+		}
+		res, err := s.resolve(ctx, r, &in, true)
+		if err != nil {
+			return err
+		}
+		if res.ring >= 0 && res.ring != old.Ring {
+			return apperr.Field("ring", "change the ring with a ring change, which records who decided and why")
+		}
+		t = old
+		t.Name, t.Slug, t.Quadrant, t.Description, t.Links, t.Tags, t.Owner = in.Name, Slug(in.Name), res.quadrant, in.Description, in.Links, in.Tags, res.owner
+		t.Links, t.Tags = nonNil(t.Links), nonNil(t.Tags)
+		t.name(r)
+		_, err = updateTechnology(ctx, tx, old, &t, "Moved to quadrant "+t.QuadrantName)
+		return err
+	})
 	if err != nil {
 		return Technology{}, err
 	}
-	old, err := s.Technology(ctx, name)
-	if err != nil {
-		return old, err
-	}
-	res, err := s.resolve(ctx, r, &in, true)
-	if err != nil {
-		return old, err
-	}
-	if res.ring >= 0 && res.ring != old.Ring {
-		return old, apperr.Field("ring", "change the ring with a ring change, which records who decided and why")
-	}
-	t := old
-	t.Name, t.Slug, t.Quadrant, t.Description, t.Links, t.Tags, t.Owner = in.Name, Slug(in.Name), res.quadrant, in.Description, in.Links, in.Tags, res.owner
-	if t.Links == nil {
-		t.Links = []Link{}
-	}
-	t.name(r)
-	err = s.db.Write(ctx, func(tx *db.Tx) error {
-		_, err := updateTechnology(ctx, tx, old, &t, "Moved to quadrant "+t.QuadrantName)
-		return err
-	})
-	return t, err
+	return t, nil
 }
 
 // updateTechnology writes t over old, in tx, recording a quadrant move with

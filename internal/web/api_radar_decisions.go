@@ -112,9 +112,15 @@ func (s *Server) apiDecisionMarkdown(w http.ResponseWriter, r *http.Request) err
 // (0007-use-kafka.md is decision 7). The record is created or updated by
 // number; links made in Chief stay.
 func (s *Server) apiDecisionImport(w http.ResponseWriter, r *http.Request) error {
-	name := path.Base(strings.TrimSpace(r.URL.Query().Get("file")))
+	raw := strings.TrimSpace(r.URL.Query().Get("file"))
+	name := path.Base(raw)
 	if name == "." || name == "/" || name == "" {
 		return apperr.Field("file", "is required: the record's file name, such as 0007-use-kafka.md, which gives its number")
+	}
+	// The name is kept and an export writes the record under it: a
+	// Windows path separator must not come through either.
+	if strings.ContainsRune(raw, '\\') {
+		return apperr.Field("file", "%q: give the file's name alone, such as 0007-use-kafka.md, without a folder", raw)
 	}
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, apiMaxRadarFile))
 	if err != nil {

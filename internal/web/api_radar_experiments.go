@@ -122,8 +122,18 @@ func (s *Server) apiExperimentEnd(w http.ResponseWriter, r *http.Request, conclu
 	return nil
 }
 
+// apiProposalNotMoved is the answer when a proposal is marked applied
+// without a ring change, the technology being in the proposed ring already.
+type apiProposalNotMoved struct {
+	Moved      bool             `json:"moved"`
+	Message    string           `json:"message"`
+	Experiment radar.Experiment `json:"experiment"`
+}
+
 // apiExperimentApply turns a concluded experiment's proposed ring into a
-// ring change and answers with it.
+// ring change and answers with it (201). When the technology is in that
+// ring already, the proposal is marked applied and the answer (200) says
+// so, with the experiment.
 func (s *Server) apiExperimentApply(w http.ResponseWriter, r *http.Request) error {
 	id, err := apiID(r, "experiment")
 	if err != nil {
@@ -136,6 +146,14 @@ func (s *Server) apiExperimentApply(w http.ResponseWriter, r *http.Request) erro
 	c, err := s.radar.ApplyExperimentProposal(r.Context(), id, in)
 	if err != nil {
 		return err
+	}
+	if c.ID == 0 {
+		e, err := s.radar.Experiment(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, apiProposalNotMoved{Message: proposalNotMoved(c), Experiment: e})
+		return nil
 	}
 	writeJSON(w, http.StatusCreated, c)
 	return nil

@@ -49,9 +49,15 @@ func (s *Server) importDescriptors(r *http.Request, source string, body io.Reade
 		return res, err
 	}
 	// Descriptors declare technologies in tags and the
-	// chief.dev/technologies annotation: link them on the radar.
-	_, err = s.radar.SyncUsageFromCatalog(r.Context())
-	return res, err
+	// chief.dev/technologies annotation: link them on the radar. The
+	// import has committed by now, so a failure here is a problem line,
+	// not an error that would make the import look undone.
+	if _, err := s.radar.SyncUsageFromCatalog(r.Context()); err != nil {
+		s.log.ErrorContext(r.Context(), "link technologies after a catalog import", "source", source, "err", err)
+		res.Problems = append(res.Problems, catalog.Problem{File: source,
+			Message: "the descriptors are imported, but linking the technologies they declare on the radar failed; run chief import technology-usage or POST /api/v1/radar/usage/sync"})
+	}
+	return res, nil
 }
 
 // apiCatalogImport takes a YAML body of descriptors.

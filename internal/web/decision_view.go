@@ -58,16 +58,8 @@ func (s *Server) decisionView(w http.ResponseWriter, r *http.Request) error {
 	if p.Radar, err = s.radar.Radar(ctx); err != nil {
 		return err
 	}
-	for _, t := range d.Technologies {
-		changes, err := s.radar.RingChanges(ctx, t)
-		if err != nil {
-			return err
-		}
-		for _, c := range changes {
-			if c.Decision == d.Number {
-				p.Changes = append(p.Changes, c)
-			}
-		}
+	if p.Changes, err = s.radar.DecisionRingChanges(ctx, d.Number); err != nil {
+		return err
 	}
 	return s.render(w, r, "decision", "ADR "+strconv.Itoa(d.Number)+": "+d.Title, "radar", p)
 }

@@ -136,6 +136,12 @@ func (s *Server) experimentEnd(w http.ResponseWriter, r *http.Request, conclude 
 	return s.renderStatus(w, r, http.StatusUnprocessableEntity, "experiment", "Experiment "+strconv.FormatInt(p.Card.ID, 10), "radar", p)
 }
 
+// proposalNotMoved says that a proposal was marked applied without a ring
+// change, the technology being in the proposed ring already.
+func proposalNotMoved(c radar.RingChange) string {
+	return fmt.Sprintf("%s is in %s already: experiment %d's proposal is marked applied, with no ring change.", c.Technology, c.ToName, c.Experiment)
+}
+
 // experimentApply moves the technology to the ring a concluded experiment
 // proposes, as a ring change citing the experiment.
 func (s *Server) experimentApply(w http.ResponseWriter, r *http.Request) error {
@@ -154,6 +160,10 @@ func (s *Server) experimentApply(w http.ResponseWriter, r *http.Request) error {
 	}
 	if len(f.Errors) == 0 {
 		c, err := s.radar.ApplyExperimentProposal(r.Context(), p.Card.ID, in)
+		if err == nil && c.ID == 0 {
+			experimentDone(w, r, p.Card.ID, proposalNotMoved(c))
+			return nil
+		}
 		if err == nil {
 			http.Redirect(w, r, radarTechURL(c.Technology)+"?notice="+urlQuery("Moved "+c.Technology+" from "+c.FromName+" to "+c.ToName+", as experiment "+
 				strconv.FormatInt(p.Card.ID, 10)+" proposed."), http.StatusSeeOther)

@@ -42,7 +42,7 @@ func (s *Server) entityTechnologies(r *http.Request, ref catalog.Ref, canEdit bo
 	}
 	out := &entityTechnologies{Key: ref.Key(), Radar: rd, CanEdit: canEdit}
 	for _, u := range uses {
-		hold := u.Ring == rd.HoldRing() && len(rd.Rings) > 1
+		hold := rd.IsHold(u.Ring)
 		if hold {
 			out.Hold++
 		}

@@ -57,6 +57,10 @@ func (s *Server) radarHold(w http.ResponseWriter, r *http.Request) error {
 	if p.Radar, err = s.radar.Radar(ctx); err != nil {
 		return err
 	}
+	if p.Radar.HoldRing() < 0 {
+		// A radar of one ring: nothing says to stop using a technology.
+		return s.render(w, r, "radar_hold", "Hold report", "radar", p)
+	}
 	p.HoldName = p.Radar.Rings[p.Radar.HoldRing()].Name
 	onHold, err := s.radar.Technologies(ctx, radar.TechnologyQuery{Ring: p.HoldName})
 	if err != nil {

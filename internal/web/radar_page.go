@@ -65,19 +65,13 @@ func (s *Server) radarView(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Total = len(techs)
 	for _, t := range techs {
-		if t.Ring == p.Radar.HoldRing() {
+		if p.Radar.IsHold(t.Ring) {
 			p.OnHold++
 		}
 	}
-	hold, err := s.radar.HoldReport(ctx)
-	if err != nil {
+	if p.HoldUses, err = s.radar.HoldEntityCount(ctx); err != nil {
 		return err
 	}
-	entities := map[string]bool{}
-	for _, e := range hold {
-		entities[e.Entity] = true
-	}
-	p.HoldUses = len(entities)
 	reviews, err := s.radar.ReviewsDue(ctx, now)
 	if err != nil {
 		return err

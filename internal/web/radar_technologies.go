@@ -91,13 +91,9 @@ func (s *Server) technologyList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	now := time.Now()
-	snap, err := s.radar.RadarAsOf(ctx, now, time.Time{})
+	stats, err := s.radar.TechnologyStats(ctx)
 	if err != nil {
 		return err
-	}
-	users := map[int64]int{}
-	for _, b := range snap.Blips {
-		users[b.ID] = b.Users
 	}
 	reviews, err := s.radar.ReviewsDue(ctx, now)
 	if err != nil {
@@ -107,24 +103,17 @@ func (s *Server) technologyList(w http.ResponseWriter, r *http.Request) error {
 	for _, c := range reviews {
 		due[c.Technology] = true
 	}
-	// The Backstage feed has every technology's ring history, newest
-	// first, in one read.
-	feed, err := s.radar.BackstageRadar(ctx)
-	if err != nil {
-		return err
-	}
-	decided := map[string]string{}
-	for _, e := range feed.Entries {
-		if len(e.Timeline) > 0 {
-			decided[e.ID] = e.Timeline[0].Date
-		}
-	}
 	var rows []technologyRow
 	for _, t := range list {
 		if p.Review && !due[t.Name] {
 			continue
 		}
-		rows = append(rows, technologyRow{Technology: t, Users: users[t.ID], ReviewDue: due[t.Name], Decided: decided[t.Slug]})
+		st := stats[t.ID]
+		decided := st.Decided
+		if decided.IsZero() {
+			decided = t.CreatedAt // history entered before its current ring is unknown
+		}
+		rows = append(rows, technologyRow{Technology: t, Users: st.Users, ReviewDue: due[t.Name], Decided: decided.Format(time.DateOnly)})
 	}
 	key, desc := relSortKey(v, "name", technologyColumns)
 	relSortRows(rows, desc, func(a, b technologyRow) int {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"time"
@@ -21,8 +22,9 @@ type technologyPage struct {
 	CanEdit     bool
 	// HoldSince is when it moved to the hold ring, zero when not on hold.
 	HoldSince time.Time
-	// Review is the latest decision's review date, nil when none is set;
-	// ReviewDue says it has passed.
+	// Review is the latest ring decision's review date, nil when none is
+	// set; ReviewDue says it has passed. Quadrant moves are no ring
+	// decisions.
 	Review    *time.Time
 	ReviewDue bool
 	// Ring and Usage are the editor forms, with what was typed and the
@@ -82,16 +84,21 @@ func (s *Server) technologyPage(r *http.Request, name string) (*technologyPage, 
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range history {
-		if c.To == p.Radar.HoldRing() && c.From != c.To {
+	var last *radar.RingChange
+	for i, c := range history {
+		if c.IsQuadrantMove() {
+			continue
+		}
+		last = &history[i]
+		if p.Radar.IsHold(c.To) {
 			p.HoldSince = c.DecidedAt
 		}
 	}
-	if t.Ring != p.Radar.HoldRing() {
+	if !p.Radar.IsHold(t.Ring) {
 		p.HoldSince = time.Time{}
 	}
-	if n := len(history); n > 0 && history[n-1].ReviewAt != nil {
-		p.Review = history[n-1].ReviewAt
+	if last != nil && last.ReviewAt != nil {
+		p.Review = last.ReviewAt
 		p.ReviewDue = !p.Review.After(time.Now())
 	}
 	slices.Reverse(history)
@@ -100,11 +107,12 @@ func (s *Server) technologyPage(r *http.Request, name string) (*technologyPage, 
 	if err != nil {
 		return nil, err
 	}
+	if p.Users, err = s.technologyUsers(ctx, uses); err != nil {
+		return nil, err
+	}
 	keys := []string{t.Owner}
-	for _, u := range uses {
-		tu := s.technologyUser(r, u)
-		p.Users = append(p.Users, tu)
-		keys = append(keys, tu.Owner)
+	for _, u := range p.Users {
+		keys = append(keys, u.Owner)
 	}
 	if p.Known, err = s.radarKnown(ctx, keys); err != nil {
 		return nil, err
@@ -130,26 +138,35 @@ func (s *Server) technologyPage(r *http.Request, name string) (*technologyPage, 
 	return p, nil
 }
 
-// technologyUser describes a user of a technology from the catalog; an
-// entity gone from the catalog keeps its key.
-func (s *Server) technologyUser(r *http.Request, u radar.Usage) technologyUser {
-	out := technologyUser{Usage: u, Name: relKeyName(u.Entity)}
-	ref, err := catalog.ParseRef(u.Entity, "Component", catalog.DefaultNamespace)
+// technologyUsers describes the users of a technology from the catalog,
+// read in one go; an entity gone from the catalog keeps its key.
+func (s *Server) technologyUsers(ctx context.Context, uses []radar.Usage) ([]technologyUser, error) {
+	refs := make([]catalog.Ref, len(uses))
+	keys := make([]string, 0, len(uses))
+	for i, u := range uses {
+		if ref, err := catalog.ParseRef(u.Entity, "Component", catalog.DefaultNamespace); err == nil {
+			refs[i] = ref
+			keys = append(keys, ref.Key())
+		}
+	}
+	found, err := s.catalog.ByKeys(ctx, keys)
 	if err != nil {
-		return out
+		return nil, err
 	}
-	out.Kind = ref.Kind
-	rec, err := s.catalog.Get(r.Context(), ref)
-	if err != nil {
-		return out
+	out := make([]technologyUser, len(uses))
+	for i, u := range uses {
+		tu := technologyUser{Usage: u, Name: relKeyName(u.Entity), Kind: refs[i].Kind}
+		if rec, ok := found[refs[i].Key()]; ok && refs[i].Name != "" {
+			tu.InCatalog = true
+			tu.Kind, tu.Name, tu.Title = rec.Entity.Kind, rec.Entity.Metadata.Name, rec.Entity.DisplayName()
+			tu.Lifecycle = rec.Entity.Text("lifecycle")
+			if owner, err := catalog.ParseRef(rec.Entity.Text("owner"), "Group", refs[i].Namespace); err == nil {
+				tu.Owner = owner.Key()
+			}
+		}
+		out[i] = tu
 	}
-	out.InCatalog = true
-	out.Kind, out.Name, out.Title = rec.Entity.Kind, rec.Entity.Metadata.Name, rec.Entity.DisplayName()
-	out.Lifecycle = rec.Entity.Text("lifecycle")
-	if owner, err := catalog.ParseRef(rec.Entity.Text("owner"), "Group", ref.Namespace); err == nil {
-		out.Owner = owner.Key()
-	}
-	return out
+	return out, nil
 }
 
 // technologyRingChange moves a technology to another ring, recording who

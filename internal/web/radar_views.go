@@ -83,7 +83,7 @@ func radarRingBadge(r radar.Radar, ring int) template.HTML {
 	g := r.Rings[ring]
 	shape := `<circle cx="5" cy="5" r="4.5" fill="` + chartEsc(g.Color) + `"/>`
 	cls := "ring-badge"
-	if ring == r.HoldRing() && len(r.Rings) > 1 {
+	if r.IsHold(ring) {
 		shape = `<rect x="0.5" y="0.5" width="9" height="9" rx="1" fill="` + chartEsc(g.Color) + `"/>`
 		cls += " ring-hold"
 	}
@@ -136,23 +136,27 @@ func radarOwnerName(key string) string {
 }
 
 // radarKnown reports which of the catalog keys given are in the catalog,
-// so that pages link only to entities that exist.
+// so that pages link only to entities that exist. It reads them in one go.
 func (s *Server) radarKnown(ctx context.Context, keys []string) (map[string]bool, error) {
 	out := map[string]bool{}
+	refKeys := map[string]string{}
+	var lookup []string
 	for _, k := range keys {
 		if _, done := out[k]; done || k == "" {
 			continue
 		}
-		ref, err := catalog.ParseRef(k, "Group", catalog.DefaultNamespace)
-		if err != nil {
-			out[k] = false
-			continue
+		out[k] = false
+		if ref, err := catalog.ParseRef(k, "Group", catalog.DefaultNamespace); err == nil {
+			refKeys[k] = ref.Key()
+			lookup = append(lookup, ref.Key())
 		}
-		_, err = s.catalog.Get(ctx, ref)
-		if err != nil && !apperr.Is(err, apperr.NotFound) {
-			return nil, err
-		}
-		out[k] = err == nil
+	}
+	found, err := s.catalog.ByKeys(ctx, lookup)
+	if err != nil {
+		return nil, err
+	}
+	for k, key := range refKeys {
+		_, out[k] = found[key]
 	}
 	return out, nil
 }

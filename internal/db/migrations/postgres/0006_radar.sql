@@ -115,6 +115,8 @@ CREATE TABLE radar_ring_changes (
     experiment_id BIGINT REFERENCES radar_experiments(id) ON DELETE SET NULL
 );
 CREATE INDEX radar_ring_changes_tech ON radar_ring_changes(technology_id, decided_at, id);
+-- The ring changes that cite a decision, for its page.
+CREATE INDEX radar_ring_changes_decision ON radar_ring_changes(decision_id);
 
 -- radar_usage says which catalog entity uses which technology; source is
 -- manual (UI, API) or catalog (tags and annotation, kept by a sync).
