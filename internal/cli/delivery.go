@@ -194,6 +194,9 @@ the object documented in docs/delivery.md; a measure with no data is null.`,
 			year, _ := f.GetInt("year")
 			asJSON, _ := f.GetBool("json")
 			if from != "" || to != "" {
+				if f.Changed("since") {
+					return apperr.Field("since", "give either --since or --from and --to, not both")
+				}
 				since = ""
 			}
 			win, err := delivery.ParseWindow(since, from, to, time.Now())

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,9 +23,11 @@ type DeploymentQuery struct {
 	Environment string
 	// Result is pending, success or failure.
 	Result string
-	// Failed and Rework keep only deployments that failed or were rework.
-	Failed bool
-	Rework bool
+	// Failed and Rework keep only deployments that failed or were rework;
+	// Finished leaves out pending ones, as the keys do.
+	Failed   bool
+	Rework   bool
+	Finished bool
 	// Sort is finished (newest first, the default), lead or component.
 	Sort   string
 	Limit  int
@@ -98,6 +101,9 @@ func (s *Store) Deployments(ctx context.Context, q DeploymentQuery) ([]Deploymen
 	if q.Rework {
 		w.Add("rework")
 	}
+	if q.Finished {
+		w.Add("finished_at IS NOT NULL")
+	}
 	var total int
 	if err := s.db.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM delivery_deployments`+w.String(), w.Args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count deployments: %w", err)
@@ -143,11 +149,28 @@ type ShippedChange struct {
 	LeadTimeSeconds int64 `json:"lead_time_seconds"`
 }
 
-// Shipped lists the changes a deployment shipped, longest lead time first.
+// ShippedLimit bounds the changes Shipped lists; ShippedCounts counts all.
+const ShippedLimit = 2000
+
+// ShippedCounts counts the changes a deployment shipped: all of them, the
+// baseline ones, and those counted in lead time (neither baseline nor by a
+// bot).
+func (s *Store) ShippedCounts(ctx context.Context, id int64) (total, baseline, counted int, err error) {
+	err = s.db.Read().QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN s.baseline THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN NOT s.baseline AND NOT c.bot THEN 1 ELSE 0 END), 0)
+		FROM delivery_shipped s JOIN delivery_changes c ON c.id = s.change_id WHERE s.deployment_id = $1`, id).Scan(&total, &baseline, &counted)
+	if err != nil {
+		err = fmt.Errorf("count shipped changes: %w", err)
+	}
+	return total, baseline, counted, err
+}
+
+// Shipped lists the first ShippedLimit changes a deployment shipped, in
+// the order they were started.
 func (s *Store) Shipped(ctx context.Context, id int64) ([]ShippedChange, error) {
 	rows, err := s.db.Read().QueryContext(ctx, `SELECT c.sha, c.title, c.author, c.bot, c.started_at, s.baseline, COALESCE(d.finished_at, d.started_at) - c.started_at
 		FROM delivery_shipped s JOIN delivery_changes c ON c.id = s.change_id JOIN delivery_deployments d ON d.id = s.deployment_id
-		WHERE s.deployment_id = $1 ORDER BY c.started_at, c.sha LIMIT 2000`, id)
+		WHERE s.deployment_id = $1 ORDER BY c.started_at, c.sha LIMIT `+strconv.Itoa(ShippedLimit), id)
 	if err != nil {
 		return nil, fmt.Errorf("list shipped changes: %w", err)
 	}

@@ -82,6 +82,9 @@ func ParseWindow(since, from, to string, now time.Time) (Window, error) {
 		if t.Before(f) {
 			return Window{}, apperr.Field("to", "is before from")
 		}
+		if !f.Before(now) {
+			return Window{}, apperr.Field("from", "is in the future")
+		}
 		return Window{Start: f, End: minTime(t.Add(day), now)}, nil
 	}
 	if since == "" {

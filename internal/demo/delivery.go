@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/chief-hq/chief/internal/catalog"
@@ -70,7 +71,7 @@ func loadDelivery(ctx context.Context, d *db.DB, now time.Time, days int, teams 
 	}
 	end := now.UTC().Truncate(time.Hour)
 	for i, c := range comps {
-		team := c.Owner[len("group:default/"):]
+		team, _ := strings.CutPrefix(c.Owner, "group:default/")
 		p, ok := paces[team]
 		if !ok || c.Lifecycle == "experimental" || teams != nil && !teams[team] {
 			continue
@@ -196,12 +197,18 @@ func history(component string, p pace, rng *rand.Rand, start, end time.Time) del
 			case x < p.failRate*fail:
 				deploy(at, delivery.ResultFailure, "", r.head)
 				fixAt := at.Add(r.draw(p.recoveryH * scale / 2))
+				if fixAt.After(end) {
+					continue // not mended yet
+				}
 				number++
 				r.pullRequest(number, fixAt.Add(-10*time.Minute), pace{codingH: 0.3, pickupH: 0.1, reviewH: 0.2}, 1)
 				deploy(fixAt, delivery.ResultSuccess, delivery.RemedyFix, r.head)
 			case x < (p.failRate+p.incidentRate)*fail:
 				id := deploy(at, delivery.ResultSuccess, "", r.head)
 				started := at.Add(time.Duration(10+rng.IntN(240)) * time.Minute)
+				if started.After(end) {
+					continue
+				}
 				resolved := started.Add(r.draw(p.recoveryH * scale))
 				if resolved.After(end) {
 					resolved = time.Time{}

@@ -254,6 +254,9 @@ func TestDeliveryAPIAndCLI(t *testing.T) {
 		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `"field":"since"`) {
 			t.Errorf("bad since: got %d %s, want 422 naming since", r.Status, r.Body)
 		}
+		if _, err := s.cli(t, "", "dora", "--since", "30d", "--from", "2026-01-01", "--to", "2026-01-07"); err == nil || !strings.Contains(err.Error(), "since") {
+			t.Errorf("dora with --since and dates: got %v, want an error naming since", err)
+		}
 		out, err = s.cli(t, "", "dora", "--component", "checkout", "--from", "2026-01-01", "--to", "2026-01-07")
 		if err != nil || !regexp.MustCompile(`Change failure rate +33\.3 %`).MatchString(out) {
 			t.Errorf("dora table: %v\n%s", err, out)

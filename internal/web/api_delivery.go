@@ -75,6 +75,9 @@ func (s *Server) apiFailureCreate(w http.ResponseWriter, r *http.Request) error 
 	return apiIngest(s, w, r, "failures", func(b *delivery.Batch, l []delivery.FailureInput) { b.Failures = l })
 }
 
+// isTrue reads a yes-or-no query parameter: 1 or true.
+func isTrue(v string) bool { return v == "1" || v == "true" }
+
 // deliveryScope reads ?component=, ?system= and ?team=.
 func deliveryScope(r *http.Request) delivery.Scope {
 	q := r.URL.Query()
@@ -135,7 +138,7 @@ func (s *Server) apiDeliveryReport(w http.ResponseWriter, r *http.Request) error
 func deploymentQuery(r *http.Request) (delivery.DeploymentQuery, error) {
 	q := r.URL.Query()
 	dq := delivery.DeploymentQuery{Scope: deliveryScope(r), Environment: q.Get("environment"), Result: q.Get("result"),
-		Failed: q.Get("failed") == "1" || q.Get("failed") == "true", Rework: q.Get("rework") == "1" || q.Get("rework") == "true",
+		Failed: isTrue(q.Get("failed")), Rework: isTrue(q.Get("rework")), Finished: isTrue(q.Get("finished")),
 		Sort: q.Get("sort")}
 	if q.Get("since") != "" || q.Get("from") != "" || q.Get("to") != "" {
 		win, err := deliveryWindow(r)

@@ -13,6 +13,7 @@ type deliveryDeploymentPage struct {
 	Entity   entityLink
 	Took     string
 	Changes  []delivery.ShippedChange
+	Total    int
 	Counted  int
 	Baseline int
 	Failures []delivery.Failure
@@ -38,17 +39,15 @@ func (s *Server) deliveryDeployment(w http.ResponseWriter, r *http.Request) erro
 	if p.Changes, err = s.delivery.Shipped(ctx, id); err != nil {
 		return err
 	}
-	for _, c := range p.Changes {
-		if c.Baseline {
-			p.Baseline++
-		} else if !c.Bot {
-			p.Counted++
-		}
+	if p.Total, p.Baseline, p.Counted, err = s.delivery.ShippedCounts(ctx, id); err != nil {
+		return err
 	}
 	if p.Failures, err = s.delivery.FailuresOf(ctx, id); err != nil {
 		return err
 	}
-	p.LogURL = "/delivery/deployments?component=" + urlQuery(p.Entity.Name) + "&environment=" + urlQuery(d.Environment)
+	if p.Entity.URL != "" {
+		p.LogURL = "/delivery/deployments?component=" + urlQuery(p.Entity.Name) + "&environment=" + urlQuery(d.Environment)
+	}
 	title := "Deployment " + strconv.FormatInt(id, 10)
 	return s.render(w, r, "delivery_deployment", title, "delivery", p)
 }

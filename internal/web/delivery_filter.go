@@ -34,6 +34,11 @@ func dlvParseFilter(v url.Values, now time.Time, def string) dlvFilter {
 	f := dlvFilter{Since: strings.TrimSpace(v.Get("since")), From: strings.TrimSpace(v.Get("from")), To: strings.TrimSpace(v.Get("to")),
 		Team: strings.TrimSpace(v.Get("team")), System: strings.TrimSpace(v.Get("system")), Component: strings.TrimSpace(v.Get("component")),
 		Errors: map[string]string{}, def: def}
+	// The form sends the dates it kept beside a window picked from the
+	// list: the picked window wins.
+	if f.Since != "" {
+		f.From, f.To = "", ""
+	}
 	since := f.Since
 	if since == "" && f.From == "" && f.To == "" {
 		if def == "" {

@@ -67,6 +67,9 @@ func dlvPercent(v *float64) string {
 	if v == nil {
 		return dlvNone
 	}
+	if p := *v * 100; p > 0 && p < 0.1 {
+		return "<0.1%"
+	}
 	return strings.TrimSuffix(strconv.FormatFloat(*v*100, 'f', 1, 64), ".0") + "%"
 }
 
@@ -80,7 +83,7 @@ func dlvRate(v float64) string {
 	case v >= 1:
 		return strings.TrimSuffix(strconv.FormatFloat(v, 'f', 1, 64), ".0")
 	}
-	return strconv.FormatFloat(v, 'f', 2, 64)
+	return strconv.FormatFloat(v, 'g', 2, 64)
 }
 
 func dlvPerDay(v *float64) string {

@@ -18,13 +18,15 @@ type deliveryLogPage struct {
 	// Environment is as asked; "" and "all" mean every environment.
 	Environment, Result string
 	Failed, Rework      bool
-	Sort                string
-	Sorts               []sortLink
-	Rows                []dlvLogRow
-	Total               int
-	Page, Last          int
-	From, To            int
-	Prev, Next          string
+	// Finished leaves out pending deployments, as the keys' links ask.
+	Finished   bool
+	Sort       string
+	Sorts      []sortLink
+	Rows       []dlvLogRow
+	Total      int
+	Page, Last int
+	From, To   int
+	Prev, Next string
 	// Empty is set when Chief holds no deployment at all; Filtered when
 	// anything narrows the log.
 	Empty, Filtered bool
@@ -46,7 +48,8 @@ func (s *Server) deliveryLog(w http.ResponseWriter, r *http.Request) error {
 	v := r.URL.Query()
 	now := time.Now()
 	p := deliveryLogPage{URL: v, F: dlvParseFilter(v, now, ""), Environment: strings.TrimSpace(v.Get("environment")),
-		Result: v.Get("result"), Failed: v.Get("failed") != "", Rework: v.Get("rework") != "", Sort: v.Get("sort"), Page: 1}
+		Result: v.Get("result"), Failed: isTrue(v.Get("failed")), Rework: isTrue(v.Get("rework")), Finished: isTrue(v.Get("finished")),
+		Sort: v.Get("sort"), Page: 1}
 	p.Since = p.F.SinceChoices(now, "")
 	switch p.Result {
 	case "", delivery.ResultSuccess, delivery.ResultFailure, delivery.ResultPending:
@@ -65,7 +68,7 @@ func (s *Server) deliveryLog(w http.ResponseWriter, r *http.Request) error {
 		p.Page = n
 	}
 	q := delivery.DeploymentQuery{Scope: p.F.Scope(), Environment: p.Environment, Result: p.Result, Failed: p.Failed, Rework: p.Rework,
-		Sort: p.Sort, Limit: pageSize, Offset: (p.Page - 1) * pageSize}
+		Finished: p.Finished, Sort: p.Sort, Limit: pageSize, Offset: (p.Page - 1) * pageSize}
 	if !p.F.All {
 		q.Window = p.F.Window
 	}

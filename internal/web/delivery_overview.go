@@ -77,6 +77,7 @@ func (s *Server) deliveryOverview(w http.ResponseWriter, r *http.Request) error 
 	}
 	logQ := p.F.Query()
 	logQ.Set("environment", delivery.Production)
+	logQ.Set("finished", "1") // the keys count finished deployments only
 	p.LogURL = "/delivery/deployments?" + logQ.Encode()
 	if p.Empty {
 		return s.renderStatus(w, r, status, "delivery", "Delivery", "delivery", p)

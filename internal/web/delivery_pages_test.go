@@ -159,7 +159,7 @@ func TestDeliveryOverviewKeys(t *testing.T) {
 		card  string
 		wants []string
 	}{
-		{"frequency", []string{"0.08/day", "7 deployments", "DORA 2024: medium — between once a week and once a month", "nothing to compare in the previous window"}},
+		{"frequency", []string{"0.078/day", "7 deployments", "DORA 2024: medium — between once a week and once a month", "nothing to compare in the previous window"}},
 		{"lead", []string{"2 h", "p90 6 h", "4 changes measured", "DORA 2024: elite — less than one day"}},
 		{"failure", []string{"14.3%", "1 of 7 deployments failed", "DORA 2024: medium — nearest to 10 %"}},
 		{"recovery", []string{"2 h", "1 of 1 failed deployment recovered", "DORA 2024: high or medium — less than one day"}},
@@ -170,9 +170,9 @@ func TestDeliveryOverviewKeys(t *testing.T) {
 		})
 	}
 	relWantIn(t, "delivery page", body, "a reference, not a verdict", "not ordered the same way in every measure",
-		`href="/delivery/deployments?environment=production&amp;failed=1&amp;since=90d"`,
-		`href="/delivery/deployments?environment=production&amp;rework=1&amp;since=90d"`,
-		`href="/delivery/deployments?environment=production&amp;since=90d&amp;sort=changes"`,
+		`href="/delivery/deployments?environment=production&amp;failed=1&amp;finished=1&amp;since=90d"`,
+		`href="/delivery/deployments?environment=production&amp;finished=1&amp;rework=1&amp;since=90d"`,
+		`href="/delivery/deployments?environment=production&amp;finished=1&amp;since=90d&amp;sort=changes"`,
 		`class="chart line-chart dlv-bars"`, `<rect class="dlv-bar"`, "Lead time p50 per week", "Failure rate per week",
 		"Pull request cycle time", "1 pull request merged")
 	cycle := dlvText(regexp.MustCompile(`(?s)<table class="table compact dlv-phases">.*?</table>`).FindString(body))
@@ -261,6 +261,10 @@ func TestDeliveryLog(t *testing.T) {
 		{"?team=search", "1–2 of 2 deployments", []string{"v-D7", "v-S1"}},
 		{"?component=ledger&environment=all", "1–2 of 2 deployments", []string{"v-D5", "v-D6"}},
 		{"?result=failure", "1–1 of 1 deployment", []string{"v-D3"}},
+		// failed=0 is no filter; a window picked from the list beats the
+		// dates the form kept.
+		{"?failed=0&environment=production", "1–7 of 7 deployments", nil},
+		{"?since=3650d&from=2020-01-01&to=2020-01-02&environment=production", "1–7 of 7 deployments", nil},
 	} {
 		t.Run(tc.query, func(t *testing.T) {
 			body := f.get(t, auth.Viewer, "/delivery/deployments"+tc.query, http.StatusOK)
