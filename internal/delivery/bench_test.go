@@ -228,7 +228,7 @@ func generateBench(b testing.TB, s *Store, total int) benchFacts {
 	const daysPerTx = 5000
 	for d0 := 0; d0 < len(days); d0 += daysPerTx {
 		err := s.db.Write(ctx, func(tx *db.Tx) error {
-			in := &ingest{tx: tx, s: s, audit: audit.NewWriter(ctx, tx), from: map[line]int64{}, heads: map[string][]string{}, days: map[string]map[int64]bool{}}
+			in := &ingest{tx: tx, s: s, audit: audit.NewWriter(ctx, tx), from: map[line]pos{}, heads: map[string][]string{}, days: map[string]map[int64]bool{}}
 			for _, d := range days[d0:min(d0+daysPerTx, len(days))] {
 				if err := in.rollupDay(ctx, d.key, d.day); err != nil {
 					return err
@@ -317,8 +317,8 @@ func checkBenchDerived(b testing.TB, s *Store, key string) {
 		if err := tx.QueryRowContext(ctx, `SELECT MIN(finished_at) FROM delivery_deployments WHERE component_ref = $1`, key).Scan(&first); err != nil {
 			return err
 		}
-		in := &ingest{tx: tx, s: s, audit: audit.NewWriter(ctx, tx), from: map[line]int64{}, heads: map[string][]string{}, days: map[string]map[int64]bool{}}
-		in.touch(line{key, Production}, first)
+		in := &ingest{tx: tx, s: s, audit: audit.NewWriter(ctx, tx), from: map[line]pos{}, heads: map[string][]string{}, days: map[string]map[int64]bool{}}
+		in.touch(line{key, Production}, pos{first, 0})
 		if err := in.derive(ctx); err != nil {
 			return err
 		}

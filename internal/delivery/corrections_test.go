@@ -198,3 +198,27 @@ func TestCycleTimeDeployPhase(t *testing.T) {
 		}
 	})
 }
+
+func TestManyDeploymentsInOneSecond(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		s := newTestStore(t, d)
+		parent := ""
+		for i, name := range []string{"c1", "c2", "c3", "c4", "c5"} {
+			c := commit("pay", name, float64(i))
+			if parent != "" {
+				c.Parents = []string{sha(parent)}
+			}
+			parent = name
+			// Each deployment finishes in the same second as the others.
+			mustIngest(t, s, Batch{Changes: []ChangeInput{c}, Deployments: []DeploymentInput{deploy("pay", name, name, 10, ResultSuccess)}})
+		}
+		for _, name := range []string{"c2", "c3", "c4", "c5"} {
+			if got := mustDeployment(t, s, "pay", name); got.ChangeCount != 1 {
+				t.Errorf("%s ships %d changes, want 1", name, got.ChangeCount)
+			}
+		}
+		if k := measure(t, s, Scope{}, window(0, 24)); k.Deployments != 5 || k.Changes != 4 {
+			t.Errorf("got %d deployments and %d changes, want 5 and 4", k.Deployments, k.Changes)
+		}
+	})
+}

@@ -14,7 +14,7 @@ import (
 func (in *ingest) derive(ctx context.Context) error {
 	for l, from := range in.from {
 		if IsProduction(l.env) {
-			if err := in.reattribute(ctx, l.component, from); err != nil {
+			if err := in.reattribute(ctx, l.component, from.at); err != nil {
 				return err
 			}
 		}
@@ -71,21 +71,21 @@ type failureFacts struct {
 // before `from` onwards: the failed ones after it may recover, or be rolled
 // back, by what changed at `from`. With no success before `from`, from the
 // line's first deployment.
-func (in *ingest) deriveLine(ctx context.Context, w *walker, l line, from int64) error {
+func (in *ingest) deriveLine(ctx context.Context, w *walker, l line, from pos) error {
 	var lastGood, first sql.NullInt64
 	if err := in.queryRow(ctx, `SELECT MAX(finished_at) FROM delivery_deployments
-		WHERE component_ref = $1 AND environment = $2 AND finished_at < $3 AND result = 'success'`, l.component, l.env, from).Scan(&lastGood); err != nil {
+		WHERE component_ref = $1 AND environment = $2 AND finished_at < $3 AND result = 'success'`, l.component, l.env, from.at).Scan(&lastGood); err != nil {
 		return fmt.Errorf("read line %s %s: %w", l.component, l.env, err)
 	}
 	if err := in.queryRow(ctx, `SELECT MIN(finished_at) FROM delivery_deployments
 		WHERE component_ref = $1 AND environment = $2`, l.component, l.env).Scan(&first); err != nil {
 		return fmt.Errorf("read line %s %s: %w", l.component, l.env, err)
 	}
-	start := from
+	start := from.at
 	switch {
 	case lastGood.Valid:
 		start = lastGood.Int64
-	case first.Valid && first.Int64 < from:
+	case first.Valid && first.Int64 < from.at:
 		start = first.Int64
 	}
 	deps, err := in.lineDeployments(ctx, l, start)
@@ -94,7 +94,7 @@ func (in *ingest) deriveLine(ctx context.Context, w *walker, l line, from int64)
 	}
 	var shippedBefore bool
 	if err := in.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM delivery_deployments WHERE component_ref = $1 AND environment = $2
-		AND result = 'success' AND change_count > 0 AND finished_at < $3)`, l.component, l.env, from).Scan(&shippedBefore); err != nil {
+		AND result = 'success' AND change_count > 0 AND (finished_at < $3 OR finished_at = $3 AND id < $4))`, l.component, l.env, from.at, from.id).Scan(&shippedBefore); err != nil {
 		return fmt.Errorf("read line %s %s: %w", l.component, l.env, err)
 	}
 	counts, touched, err := w.ship(ctx, l, deps, from, shippedBefore)
@@ -140,7 +140,7 @@ func (in *ingest) deriveLine(ctx context.Context, w *walker, l line, from int64)
 			}
 		}
 		v.rework = d.Remedy != ""
-		if i == 0 && d.FinishedAt.Unix() < from {
+		if i == 0 && posOf(d).before(from) {
 			v.rework = d.Rework // its predecessor was not read
 		} else if i > 0 && !v.rework && d.Result == ResultSuccess {
 			p := next[i-1]
@@ -159,7 +159,7 @@ func (in *ingest) deriveLine(ctx context.Context, w *walker, l line, from int64)
 				return fmt.Errorf("derive deployment %d: %w", d.ID, err)
 			}
 		}
-		if IsProduction(l.env) && (changed || d.FinishedAt.Unix() >= from) {
+		if IsProduction(l.env) && (changed || !posOf(d).before(from)) {
 			in.dirty(l.component, d.FinishedAt.Unix())
 		}
 	}

@@ -40,7 +40,7 @@ type ingest struct {
 	audit *audit.Writer
 	// from holds, per line, the earliest finish time from which the line's
 	// derived fields must be recomputed.
-	from map[line]int64
+	from map[line]pos
 	// heads holds, per component, commits that arrived and that a waiting
 	// deployment may have as its head.
 	heads map[string][]string
@@ -53,11 +53,22 @@ type ingest struct {
 	deferRollups bool
 }
 
-func (in *ingest) touch(l line, at int64) {
-	if cur, ok := in.from[l]; !ok || at < cur {
-		in.from[l] = at
+func (in *ingest) touch(l line, p pos) {
+	if cur, ok := in.from[l]; !ok || p.before(cur) {
+		in.from[l] = p
 	}
 }
+
+// pos is a place in a line's order: finish time in seconds, then id, so
+// that many deployments finishing in one second keep their order and a
+// new one does not make its second's others be derived again. id 0 stands
+// for the start of a second.
+type pos struct{ at, id int64 }
+
+func (p pos) before(q pos) bool { return p.at < q.at || p.at == q.at && p.id < q.id }
+
+// posOf is a deployment's place in its line.
+func posOf(d *Deployment) pos { return pos{d.FinishedAt.Unix(), d.ID} }
 
 func (in *ingest) dirty(component string, at int64) {
 	if in.days[component] == nil {
@@ -90,7 +101,7 @@ func (s *Store) Ingest(ctx context.Context, b Batch) (IngestResult, error) {
 // newIngest starts an ingestion in tx: one batch, or a group of webhook
 // deliveries that share what is derived at the end.
 func (s *Store) newIngest(tx *db.Tx) *ingest {
-	return &ingest{tx: tx, s: s, from: map[line]int64{}, heads: map[string][]string{}, days: map[string]map[int64]bool{}}
+	return &ingest{tx: tx, s: s, from: map[line]pos{}, heads: map[string][]string{}, days: map[string]map[int64]bool{}}
 }
 
 // prepared is a validated batch with the components each record is for.

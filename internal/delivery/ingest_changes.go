@@ -93,7 +93,7 @@ func (in *ingest) wakeWaiting(ctx context.Context) error {
 					rows.Close()
 					return err
 				}
-				in.touch(line{k, env}, at)
+				in.touch(line{k, env}, pos{at, 0})
 			}
 			rows.Close()
 			if err := rows.Err(); err != nil {

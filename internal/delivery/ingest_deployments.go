@@ -83,13 +83,13 @@ func (in *ingest) deployment(ctx context.Context, key string, d *DeploymentInput
 	}
 	if exists && !old.FinishedAt.IsZero() {
 		// It may have left its day or its line: both are figured again.
-		in.touch(line{key, old.Environment}, old.FinishedAt.Unix())
+		in.touch(line{key, old.Environment}, posOf(&old))
 		if old.Production {
 			in.dirty(key, old.FinishedAt.Unix())
 		}
 	}
 	if !n.FinishedAt.IsZero() {
-		in.touch(line{key, n.Environment}, n.FinishedAt.Unix())
+		in.touch(line{key, n.Environment}, posOf(&n))
 	}
 	in.res.Deployments++
 	action := "delivery.deployment.create"

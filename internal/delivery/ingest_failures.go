@@ -182,7 +182,7 @@ func (in *ingest) touchDeployment(ctx context.Context, id sql.NullInt64) error {
 		return fmt.Errorf("read deployment %d: %w", id.Int64, err)
 	}
 	if at.Valid {
-		in.touch(line{key, env}, at.Int64)
+		in.touch(line{key, env}, pos{at.Int64, id.Int64})
 	}
 	return nil
 }

@@ -60,10 +60,10 @@ func (w *walker) close() {
 // what it shipped is recorded as baseline and not counted. It returns the
 // number of changes each deployment from `from` on shipped, and the
 // commits whose shipping changed (forgotten or shipped again).
-func (w *walker) ship(ctx context.Context, l line, deps []Deployment, from int64, shippedBefore bool) (map[int64]int, []string, error) {
+func (w *walker) ship(ctx context.Context, l line, deps []Deployment, from pos, shippedBefore bool) (map[int64]int, []string, error) {
 	var walked []any
-	for _, d := range deps {
-		if d.FinishedAt.Unix() >= from {
+	for i := range deps {
+		if d := &deps[i]; !posOf(d).before(from) {
 			walked = append(walked, d.ID)
 		}
 	}
@@ -81,7 +81,7 @@ func (w *walker) ship(ctx context.Context, l line, deps []Deployment, from int64
 	}
 	counts := map[int64]int{}
 	for _, d := range deps {
-		if d.FinishedAt.Unix() < from {
+		if posOf(&d).before(from) {
 			continue
 		}
 		n := 0
