@@ -122,6 +122,15 @@ func DefaultRadar() Radar {
 // defaultColors colour rings configured without one, from the inside out.
 var defaultColors = []string{"#5ba300", "#009eb0", "#c7ba00", "#e09b96", "#8e7cc3", "#6d9eeb", "#b4a7d6", "#999999"}
 
+// DefaultRingColor is the colour a ring at position i (from the inside)
+// gets when it is configured without one.
+func DefaultRingColor(i int) string {
+	if i < 0 || i >= len(defaultColors) {
+		return defaultColors[len(defaultColors)-1]
+	}
+	return defaultColors[i]
+}
+
 // RadarInput configures the radar. There are always four quadrants, as
 // every radar drawing and file format expects, and one to eight rings.
 type RadarInput struct {

@@ -32,6 +32,8 @@ type radarPage struct {
 	Running  int
 	Overdue  int
 	CanEdit  bool
+	// CanAdmin shows the link to the radar settings.
+	CanAdmin bool
 	Formats  []radar.Format
 }
 
@@ -41,7 +43,8 @@ func (s *Server) radarView(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	now := time.Now().UTC()
 	q := r.URL.Query()
-	p := radarPage{At: q.Get("at"), Since: q.Get("since"), Errors: map[string]string{}, CanEdit: radarCanEdit(r), Formats: radar.Formats}
+	p := radarPage{At: q.Get("at"), Since: q.Get("since"), Errors: map[string]string{}, CanEdit: radarCanEdit(r),
+		CanAdmin: radarCanAdmin(r), Formats: radar.Formats}
 	at, since := radarDates(now, &p)
 	snap, err := s.radar.RadarAsOf(ctx, at, since)
 	if err != nil {

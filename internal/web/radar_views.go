@@ -21,7 +21,8 @@ import (
 // here, so that the pages stay in files of their own.
 func init() {
 	pageNames = append(pageNames, "radar", "radar_hold", "radar_technologies", "radar_technology", "radar_technology_form",
-		"radar_usage", "decisions", "decision", "decision_form", "experiments", "experiment", "experiment_form")
+		"radar_usage", "decisions", "decision", "decision_form", "experiments", "experiment", "experiment_form",
+		"radar_import", "decision_import", "radar_settings")
 	funcs["markdown"] = markdown.Render
 	funcs["radarTechURL"] = radarTechURL
 	funcs["radarRing"] = radarRingBadge
@@ -174,6 +175,12 @@ func radarPersonName(key string) string {
 func radarCanEdit(r *http.Request) bool {
 	p := principalFrom(r.Context())
 	return p != nil && p.user.Role.Allows(auth.Editor)
+}
+
+// radarCanAdmin reports whether the signed-in user may configure the radar.
+func radarCanAdmin(r *http.Request) bool {
+	p := principalFrom(r.Context())
+	return p != nil && p.user.Role.Allows(auth.Admin)
 }
 
 // radarWho is how a decision names the signed-in user by default.
