@@ -36,3 +36,16 @@ func (w *Where) String() string {
 	}
 	return " WHERE " + strings.Join(w.conds, " AND ")
 }
+
+// Placeholders returns "$first, $first+1, ..." for n values, for an IN
+// list whose values are passed after the first-1 others.
+func Placeholders(first, n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "$%d", first+i)
+	}
+	return b.String()
+}

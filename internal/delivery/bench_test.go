@@ -734,7 +734,7 @@ func benchCount(b testing.TB, s *Store, w Window, keys ...string) int {
 	q := `SELECT COUNT(*) FROM delivery_deployments WHERE production AND finished_at >= $1 AND finished_at < $2`
 	args := []any{w.Start.Unix(), w.End.Unix()}
 	if len(keys) > 0 {
-		q += ` AND component_ref IN (` + placeholders(3, len(keys)) + `)`
+		q += ` AND component_ref IN (` + db.Placeholders(3, len(keys)) + `)`
 		for _, k := range keys {
 			args = append(args, k)
 		}

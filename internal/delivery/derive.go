@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
+
+	"github.com/chief-hq/chief/internal/db"
 )
 
 // derive recomputes, for every touched line, failure attributions (in
@@ -197,7 +199,7 @@ func (in *ingest) failureFacts(ctx context.Context, deps []Deployment) (map[int6
 		}
 		rows, err := in.query(ctx, `SELECT deployment_id, MIN(started_at), COALESCE(MAX(resolved_at), 0),
 			SUM(CASE WHEN resolved_at IS NULL THEN 1 ELSE 0 END) FROM delivery_failures
-			WHERE deployment_id IN (`+placeholders(1, len(chunk))+`) GROUP BY deployment_id`, args...)
+			WHERE deployment_id IN (`+db.Placeholders(1, len(chunk))+`) GROUP BY deployment_id`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("read failures: %w", err)
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/chief-hq/chief/internal/audit"
+	"github.com/chief-hq/chief/internal/db"
 )
 
 // changes inserts commits not stored yet; a commit already stored is left
@@ -81,7 +82,7 @@ func (in *ingest) wakeWaiting(ctx context.Context) error {
 			}
 			rows, err := in.query(ctx, `SELECT d.environment, MIN(d.finished_at) FROM delivery_missing m
 				JOIN delivery_deployments d ON d.id = m.deployment_id
-				WHERE m.component_ref = $1 AND m.sha IN (`+placeholders(2, len(chunk))+`) AND d.finished_at IS NOT NULL
+				WHERE m.component_ref = $1 AND m.sha IN (`+db.Placeholders(2, len(chunk))+`) AND d.finished_at IS NOT NULL
 				GROUP BY d.environment`, args...)
 			if err != nil {
 				return fmt.Errorf("find waiting deployments: %w", err)
@@ -102,17 +103,6 @@ func (in *ingest) wakeWaiting(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-func placeholders(from, n int) string {
-	var b strings.Builder
-	for i := range n {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "$%d", from+i)
-	}
-	return b.String()
 }
 
 func clip(s string, n int) string {

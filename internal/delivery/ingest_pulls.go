@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/chief-hq/chief/internal/audit"
+	"github.com/chief-hq/chief/internal/db"
 )
 
 // pullRequest merges a pull request into the stored one: the earliest
@@ -90,7 +91,7 @@ func (in *ingest) refreshDeployed(ctx context.Context, key string, shas []string
 		_, err := in.exec(ctx, `UPDATE delivery_pull_requests SET deployed_at = (SELECT MIN(d.finished_at)
 				FROM delivery_changes c JOIN delivery_shipped s ON s.change_id = c.id JOIN delivery_deployments d ON d.id = s.deployment_id
 				WHERE c.component_ref = delivery_pull_requests.component_ref AND c.sha = delivery_pull_requests.merge_sha AND d.production)
-			WHERE component_ref = $1 AND merge_sha IN (`+placeholders(2, len(chunk))+`)`, args...)
+			WHERE component_ref = $1 AND merge_sha IN (`+db.Placeholders(2, len(chunk))+`)`, args...)
 		if err != nil {
 			return fmt.Errorf("update pull requests' deployment: %w", err)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/chief-hq/chief/internal/apperr"
 	"github.com/chief-hq/chief/internal/catalog"
+	"github.com/chief-hq/chief/internal/db"
 )
 
 // Scope selects the components measured: one component, a system's, a
@@ -99,7 +100,7 @@ func (s *Store) daily(ctx context.Context, set map[string]bool, from, to time.Ti
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
-		q += ` AND component_ref IN (` + placeholders(3, len(keys)) + `)`
+		q += ` AND component_ref IN (` + db.Placeholders(3, len(keys)) + `)`
 		for _, k := range keys {
 			args = append(args, k)
 		}

@@ -74,7 +74,7 @@ func (w *walker) ship(ctx context.Context, l line, deps []Deployment, from pos, 
 			return nil, nil, err
 		}
 		for _, table := range []string{"delivery_shipped", "delivery_missing"} {
-			if _, err := w.tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE deployment_id IN (`+placeholders(1, len(chunk))+`)`, chunk...); err != nil {
+			if _, err := w.tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE deployment_id IN (`+db.Placeholders(1, len(chunk))+`)`, chunk...); err != nil {
 				return nil, nil, fmt.Errorf("forget shipped changes: %w", err)
 			}
 		}
@@ -106,7 +106,7 @@ func (w *walker) ship(ctx context.Context, l line, deps []Deployment, from pos, 
 // are forgotten.
 func (w *walker) forgotten(ctx context.Context, ids []any) error {
 	rows, err := w.tx.QueryContext(ctx, `SELECT c.sha FROM delivery_shipped s JOIN delivery_changes c ON c.id = s.change_id
-		WHERE s.deployment_id IN (`+placeholders(1, len(ids))+`)`, ids...)
+		WHERE s.deployment_id IN (`+db.Placeholders(1, len(ids))+`)`, ids...)
 	if err != nil {
 		return fmt.Errorf("read shipped changes: %w", err)
 	}

@@ -77,7 +77,7 @@ func (s *Store) transition(ctx context.Context, id int64, from []ExperimentStatu
 		}
 		args := []any{string(to), outcome, learned, ring, concluded, now, id}
 		q := `UPDATE radar_experiments SET status = $1, outcome = $2, learned = $3, proposed_ring = $4, concluded_at = $5, updated_at = $6
-			WHERE id = $7 AND status IN (` + placeholders(len(args)+1, len(from)) + `)`
+			WHERE id = $7 AND status IN (` + db.Placeholders(len(args)+1, len(from)) + `)`
 		for _, f := range from {
 			args = append(args, string(f))
 		}

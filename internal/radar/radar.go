@@ -15,7 +15,6 @@ package radar
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"strings"
 	"time"
 	"unicode"
@@ -139,16 +138,4 @@ func refKey(raw, defaultKind string) string {
 		return strings.ToLower(strings.TrimSpace(raw))
 	}
 	return ref.Key()
-}
-
-// placeholders returns "$from, $from+1, ..." for n values.
-func placeholders(from, n int) string {
-	var b strings.Builder
-	for i := 0; i < n; i++ {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "$%d", from+i)
-	}
-	return b.String()
 }

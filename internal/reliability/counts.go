@@ -3,8 +3,9 @@ package reliability
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
+
+	"github.com/chief-hq/chief/internal/db"
 )
 
 // Counts are the checks of a span of time: good, bad, and those run during
@@ -186,7 +187,7 @@ func (s *Store) countPiece(ctx context.Context, out map[int64]*Counts, ids []int
 		args = append(args, unix(p.from), unix(p.to))
 		q = `SELECT monitor_id, good, bad, maint, hist FROM ` + table + ` WHERE start >= $1 AND start < $2`
 	}
-	q += " AND monitor_id IN (" + placeholders(3, len(ids)) + ")"
+	q += " AND monitor_id IN (" + db.Placeholders(3, len(ids)) + ")"
 	for _, id := range ids {
 		args = append(args, id)
 	}
@@ -239,18 +240,6 @@ func (s *Store) countPiece(ctx context.Context, out map[int64]*Counts, ids []int
 		}
 	}
 	return rows.Err()
-}
-
-// placeholders returns "$first, $first+1, ..." for n values.
-func placeholders(first, n int) string {
-	var b strings.Builder
-	for i := 0; i < n; i++ {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "$%d", first+i)
-	}
-	return b.String()
 }
 
 // Sum adds the counts of several monitors, as an entity's figures.

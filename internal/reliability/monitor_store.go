@@ -68,7 +68,7 @@ func (s *Store) monitorsByID(ctx context.Context, ids []int64) ([]Monitor, error
 		for i, id := range chunk {
 			args[i] = id
 		}
-		mons, err := s.queryMonitors(ctx, `SELECT `+monitorColumns+` FROM monitors WHERE id IN (`+placeholders(1, len(chunk))+`)`, args...)
+		mons, err := s.queryMonitors(ctx, `SELECT `+monitorColumns+` FROM monitors WHERE id IN (`+db.Placeholders(1, len(chunk))+`)`, args...)
 		if err != nil {
 			return nil, err
 		}

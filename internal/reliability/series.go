@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/chief-hq/chief/internal/db"
 	"github.com/chief-hq/chief/internal/reliability/probe"
 )
 
@@ -53,7 +54,7 @@ func (s *Store) Series(ctx context.Context, ids []int64, from, to time.Time, ste
 			args = append(args, id)
 		}
 		rows, err := s.db.Read().QueryContext(ctx, `SELECT start, good, bad, maint, hist FROM check_hourly
-			WHERE start >= $1 AND start < $2 AND monitor_id IN (`+placeholders(3, len(chunk))+`)`, args...)
+			WHERE start >= $1 AND start < $2 AND monitor_id IN (`+db.Placeholders(3, len(chunk))+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("series: %w", err)
 		}
@@ -78,7 +79,7 @@ func (s *Store) Series(ctx context.Context, ids []int64, from, to time.Time, ste
 		}
 		args[0], args[1] = hourly.UnixMilli(), to.UnixMilli()
 		rows, err = s.db.Read().QueryContext(ctx, `SELECT at, ok, maint, total_us FROM check_results
-			WHERE at >= $1 AND at < $2 AND monitor_id IN (`+placeholders(3, len(chunk))+`)`, args...)
+			WHERE at >= $1 AND at < $2 AND monitor_id IN (`+db.Placeholders(3, len(chunk))+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("series: %w", err)
 		}

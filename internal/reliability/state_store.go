@@ -31,7 +31,7 @@ func (s *Store) statesOf(ctx context.Context, ids []int64) (map[int64]StoredStat
 		for i, id := range chunk {
 			args[i] = id
 		}
-		q := `SELECT monitor_id, state, since, COALESCE(last_beat_at, 0) FROM monitor_state WHERE monitor_id IN (` + placeholders(1, len(chunk)) + `)`
+		q := `SELECT monitor_id, state, since, COALESCE(last_beat_at, 0) FROM monitor_state WHERE monitor_id IN (` + db.Placeholders(1, len(chunk)) + `)`
 		if err := s.readStates(ctx, out, q, args...); err != nil {
 			return nil, err
 		}
